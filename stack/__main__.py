@@ -1,0 +1,65 @@
+"""`python -m stack up|down|status`: the local stack's manager (the Makefile's up/down/status)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import StackError, kafka, postgres
+from .settings import Settings
+
+
+def up(settings: Settings) -> None:
+    print(f"postgres: {postgres.start(settings.postgres)}", flush=True)
+    postgres.provision(settings.postgres)
+    print(f"postgres: database {settings.postgres.db} with schemas {', '.join(postgres.SCHEMAS)} and roles "
+          f"{settings.postgres.user} (writer), {settings.postgres.analyst_user}, {settings.postgres.superset_user} "
+          "(read-only)", flush=True)
+    kafka.fetch_jars()
+    print(f"kafka: {kafka.start(settings.kafka)}", flush=True)
+    trouble = kafka.problem(settings.kafka, timeout=10)
+    if trouble:
+        raise StackError(trouble)
+    created = kafka.create_topics(settings.kafka)
+    print(f"kafka: topics {', '.join(settings.kafka.topics)}"
+          + (f" (created {', '.join(created)})" if created else " (all present)"), flush=True)
+
+
+def down() -> None:
+    print(f"kafka: {kafka.shutdown()}", flush=True)
+    print(f"postgres: {postgres.shutdown()}", flush=True)
+
+
+def status(settings: Settings) -> bool:
+    rows = [kafka.status(settings.kafka), postgres.status(settings.postgres)]
+    columns = ("service", "state", "pid", "address", "memory")
+    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
+    print("  ".join(c.upper().ljust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(row[c].ljust(widths[c]) for c in columns))
+    for row in rows:
+        if row["problem"]:
+            print(f"{row['service']}: {row['problem']}")
+    return all(r["state"] == "healthy" for r in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
+    parser.add_argument("command", choices=("up", "down", "status"))
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "up":
+            up(settings)
+        elif args.command == "down":
+            down()
+        else:
+            return 0 if status(settings) else 1
+    except StackError as exc:
+        print(f"matchday stack: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Start, find and stop the stack's own background processes, by pid file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from . import StackError
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child counts as gone.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def read_pid(pid_file: Path, marker: str) -> int | None:
+    """The pid in `pid_file` if that process is alive and its command line holds `marker`.
+
+    The marker (a path inside .stack/) makes sure we never signal a process that merely
+    reused the pid of one of ours.
+    """
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    if not alive(pid):
+        return None
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    return pid if marker in cmdline else None
+
+
+def resident_mb(pid: int) -> float | None:
+    """Resident memory of a process in MiB (VmRSS)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def spawn(command: list[str], log_file: Path, pid_file: Path, env: dict[str, str] | None = None) -> int:
+    """Start `command` detached from our session, output to `log_file`, pid to `pid_file`."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "ab") as log:
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
+        )
+    pid_file.write_text(f"{proc.pid}\n")
+    return proc.pid
+
+
+def wait_for(check, what: str, timeout: float, pid: int | None = None, log_file: Path | None = None) -> None:
+    """Poll `check()` until true; fail with the log's tail if the process died or time ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if pid is not None and not alive(pid):
+            raise StackError(f"{what} exited during start-up; see {log_file}:\n{tail(log_file)}")
+        time.sleep(0.5)
+    raise StackError(f"{what} did not become ready within {timeout:.0f} s; see {log_file}:\n{tail(log_file)}")
+
+
+def tail(path: Path | None, lines: int = 15) -> str:
+    if path is None or not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def stop(pid: int, what: str, timeout: float = 30.0) -> None:
+    """SIGTERM the process group, then SIGKILL it if it is still there after `timeout`."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        except PermissionError:
+            os.kill(pid, sig)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not alive(pid):
+                return
+            time.sleep(0.2)
+    raise StackError(f"{what} (pid {pid}) did not stop; kill it by hand.")

@@ -1,0 +1,135 @@
+"""The stack's settings, read from the environment (documented in .env.example)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from . import StackError
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def _port(value: str, name: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise StackError(f"{name} must be a port number, not {value!r}: set it in .env.") from None
+    if not 0 < port < 65536:
+        raise StackError(f"{name} must be between 1 and 65535, not {port}: set it in .env.")
+    return port
+
+
+@dataclass(frozen=True)
+class KafkaSettings:
+    bootstrap_servers: str
+    controller_port: int
+    partitions: int
+    retention_hours: int
+    topics: tuple[str, ...]
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = ""
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)
+    ssl_ca_location: str = ""
+
+    @property
+    def host(self) -> str:
+        return self.bootstrap_servers.split(",")[0].rsplit(":", 1)[0]
+
+    @property
+    def port(self) -> int:
+        return _port(self.bootstrap_servers.split(",")[0].rsplit(":", 1)[-1], "KAFKA_BOOTSTRAP_SERVERS' port")
+
+    @property
+    def is_local(self) -> bool:
+        """A localhost bootstrap address means: run our own broker."""
+        return self.host in LOCAL_HOSTS
+
+    def client_config(self) -> dict[str, str]:
+        """librdkafka settings for admin clients."""
+        config = {"bootstrap.servers": self.bootstrap_servers, "security.protocol": self.security_protocol}
+        if self.sasl_mechanism:
+            config |= {
+                "sasl.mechanism": self.sasl_mechanism,
+                "sasl.username": self.sasl_username,
+                "sasl.password": self.sasl_password,
+            }
+        if self.ssl_ca_location:
+            config["ssl.ca.location"] = self.ssl_ca_location
+        return config
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    mode: str
+    host: str
+    port: int
+    db: str
+    user: str
+    password: str = field(repr=False)
+    analyst_user: str
+    analyst_password: str = field(repr=False)
+    superset_user: str
+    superset_password: str = field(repr=False)
+    admin_user: str
+    admin_password: str = field(repr=False)
+
+    @property
+    def is_local(self) -> bool:
+        return self.mode == "local"
+
+
+@dataclass(frozen=True)
+class Settings:
+    kafka: KafkaSettings
+    postgres: PostgresSettings
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str) -> str:
+            return env.get(name) or default
+
+        topics = tuple(
+            get(f"KAFKA_TOPIC_{name}", default)
+            for name, default in (
+                ("LIVE_MATCHES", "live-matches"),
+                ("MATCH_EVENTS", "match-events"),
+                ("PLAYER_LIVE_STATS", "player-live-stats"),
+                ("TEAM_LIVE_STATS", "team-live-stats"),
+                ("DEAD_LETTERS", "dead-letters"),
+            )
+        )
+        kafka = KafkaSettings(
+            bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+            controller_port=_port(get("KAFKA_CONTROLLER_PORT", "9093"), "KAFKA_CONTROLLER_PORT"),
+            partitions=int(get("KAFKA_TOPIC_PARTITIONS", "3")),
+            retention_hours=int(get("KAFKA_RETENTION_HOURS", "24")),
+            topics=topics,
+            security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+            sasl_mechanism=get("KAFKA_SASL_MECHANISM", ""),
+            sasl_username=get("KAFKA_SASL_USERNAME", ""),
+            sasl_password=get("KAFKA_SASL_PASSWORD", ""),
+            ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
+        )
+        mode = get("POSTGRES_MODE", "local")
+        if mode not in ("local", "external"):
+            raise StackError(f"POSTGRES_MODE must be 'local' or 'external', not {mode!r}: set it in .env.")
+        postgres = PostgresSettings(
+            mode=mode,
+            host=get("POSTGRES_HOST", "localhost"),
+            port=_port(get("POSTGRES_PORT", "5433"), "POSTGRES_PORT"),
+            db=get("POSTGRES_DB", "matchday"),
+            user=get("POSTGRES_USER", "matchday"),
+            password=get("POSTGRES_PASSWORD", "matchday"),
+            analyst_user=get("POSTGRES_ANALYST_USER", "analyst"),
+            analyst_password=get("POSTGRES_ANALYST_PASSWORD", "analyst"),
+            superset_user=get("POSTGRES_SUPERSET_USER", "superset"),
+            superset_password=get("POSTGRES_SUPERSET_PASSWORD", "superset"),
+            admin_user=get("POSTGRES_ADMIN_USER", "postgres"),
+            admin_password=get("POSTGRES_ADMIN_PASSWORD", ""),
+        )
+        return cls(kafka=kafka, postgres=postgres)

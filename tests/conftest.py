@@ -1,0 +1,88 @@
+"""Shared fixtures: the settings of the running stack, and per-test Kafka topics.
+
+The services are started once, by `make up` (which `make test` runs first); tests never
+start or mock them. Each test that writes to Kafka gets topics of its own, so tests do not
+see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_env_file() -> None:
+    """Fill unset variables from .env (else .env.example), as the Makefile does."""
+    path = ROOT / ".env" if (ROOT / ".env").exists() else ROOT / ".env.example"
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        os.environ.setdefault(name.strip(), value.strip())
+
+
+_load_env_file()
+
+
+@pytest.fixture(scope="session")
+def kafka_config() -> dict[str, str]:
+    """librdkafka settings for the stack's broker, checked to be reachable."""
+    from confluent_kafka.admin import AdminClient
+
+    config = {"bootstrap.servers": os.environ["KAFKA_BOOTSTRAP_SERVERS"]}
+    metadata = AdminClient(config).list_topics(timeout=15)
+    if not metadata.brokers:
+        pytest.fail(f"No Kafka broker at {config['bootstrap.servers']}: run `make up` first.")
+    return config
+
+
+@pytest.fixture
+def new_topic(kafka_config, request):
+    """Factory: `new_topic("match-events", partitions=3)` creates a topic for this test only."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient(kafka_config)
+    created: list[str] = []
+    test_name = re.sub(r"[^a-zA-Z0-9]+", "-", request.node.name)[:60].strip("-")
+
+    def create(base: str = "topic", partitions: int = 1) -> str:
+        name = f"test-{test_name}-{base}-{uuid.uuid4().hex[:8]}"
+        for future in admin.create_topics([NewTopic(name, partitions, 1)]).values():
+            future.result(timeout=30)
+        created.append(name)
+        return name
+
+    yield create
+    if created:
+        for future in admin.delete_topics(created).values():
+            future.result(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def pg_settings() -> dict[str, str]:
+    """Connection settings of the pipeline's writer role (POSTGRES_*)."""
+    return {
+        "host": os.environ["POSTGRES_HOST"],
+        "port": os.environ["POSTGRES_PORT"],
+        "dbname": os.environ["POSTGRES_DB"],
+        "user": os.environ["POSTGRES_USER"],
+        "password": os.environ["POSTGRES_PASSWORD"],
+    }
+
+
+@pytest.fixture
+def pg_conn(pg_settings):
+    """A connection as the pipeline's writer role, autocommit, closed after the test."""
+    import psycopg2
+
+    conn = psycopg2.connect(connect_timeout=10, **pg_settings)
+    conn.autocommit = True
+    yield conn
+    conn.close()

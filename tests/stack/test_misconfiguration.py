@@ -1,0 +1,66 @@
+"""A bad setting stops the stack with one clear sentence that names what to set, not a trace."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def stack(*args, tmp_path, **env):
+    # A stack folder of the test's own, so nothing here touches the running stack.
+    environment = os.environ | {"MATCHDAY_STACK_DIR": str(tmp_path / "stack")} | env
+    return subprocess.run(
+        [sys.executable, "-m", "stack", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def assert_one_clear_sentence(result, *expected):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for text in expected:
+        assert text in lines[0]
+
+
+@pytest.mark.integration
+def test_unreachable_broker(tmp_path):
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()
+    # A non-local address is used as it is; nothing listens there.
+    result = stack("status", tmp_path=tmp_path, KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.2:{port}")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"kafka: Cannot reach Kafka at 127.0.0.2:{port}: set KAFKA_BOOTSTRAP_SERVERS" in result.stdout
+
+
+@pytest.mark.integration
+def test_wrong_postgres_password(tmp_path):
+    result = stack("status", tmp_path=tmp_path, POSTGRES_PASSWORD="not-the-password")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"refused the password of {os.environ['POSTGRES_USER']}: set POSTGRES_PASSWORD." in result.stdout
+
+
+def test_port_already_taken(tmp_path):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        result = stack("up", tmp_path=tmp_path, POSTGRES_PORT=str(port))
+    finally:
+        taken.close()
+    assert_one_clear_sentence(result, f"Port {port} is already taken by another process", "set POSTGRES_PORT")
+
+
+def test_port_that_is_not_a_number(tmp_path):
+    result = stack("status", tmp_path=tmp_path, POSTGRES_PORT="fifty")
+    assert_one_clear_sentence(result, "POSTGRES_PORT must be a port number", "set it in .env")

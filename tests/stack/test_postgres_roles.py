@@ -1,0 +1,75 @@
+"""The roles of the matchday database: the writer writes, analyst and superset only read."""
+
+import os
+import uuid
+
+import psycopg2
+import psycopg2.errors
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def connect(pg_settings, role):
+    user = os.environ[f"POSTGRES_{role}_USER"]
+    password = os.environ[f"POSTGRES_{role}_PASSWORD"]
+    conn = psycopg2.connect(connect_timeout=10, **(pg_settings | {"user": user, "password": password}))
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture
+def marts_table(pg_conn):
+    """A table the writer creates in each schema, with one row."""
+    name = f"roles_probe_{uuid.uuid4().hex[:8]}"
+    with pg_conn.cursor() as cur:
+        for schema in ("streaming", "staging", "marts"):
+            cur.execute(f"CREATE TABLE {schema}.{name} (match_id text PRIMARY KEY, home_score int)")
+            cur.execute(f"INSERT INTO {schema}.{name} VALUES ('statsbomb:3943077', 2)")
+    yield name
+    with pg_conn.cursor() as cur:
+        for schema in ("streaming", "staging", "marts"):
+            cur.execute(f"DROP TABLE {schema}.{name}")
+
+
+@pytest.mark.parametrize("role", ["ANALYST", "SUPERSET"])
+def test_read_only_roles_read_marts(pg_settings, marts_table, role):
+    with connect(pg_settings, role) as conn, conn.cursor() as cur:
+        cur.execute(f"SELECT match_id, home_score FROM marts.{marts_table}")
+        assert cur.fetchall() == [("statsbomb:3943077", 2)]
+
+
+@pytest.mark.parametrize("role", ["ANALYST", "SUPERSET"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO marts.{table} VALUES ('statsbomb:7546', 1)",
+        "UPDATE marts.{table} SET home_score = 3",
+        "DELETE FROM marts.{table}",
+        "INSERT INTO streaming.{table} VALUES ('statsbomb:7546', 1)",
+        "CREATE TABLE marts.{table}_copy (x int)",
+        "CREATE TABLE public.{table}_copy (x int)",
+        "CREATE TEMPORARY TABLE {table}_copy (x int)",
+        "DROP TABLE marts.{table}",
+    ],
+)
+def test_read_only_roles_cannot_write(pg_settings, marts_table, role, statement):
+    conn = connect(pg_settings, role)
+    try:
+        with conn.cursor() as cur:
+            # Turning off the read-only default must not help: the privileges refuse too.
+            cur.execute("SET default_transaction_read_only = off")
+            with pytest.raises((psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ReadOnlySqlTransaction)):
+                cur.execute(statement.format(table=marts_table))
+    finally:
+        conn.close()
+
+
+def test_writer_writes_streaming_but_cannot_drop_schemas(pg_conn, marts_table):
+    with pg_conn.cursor() as cur:
+        cur.execute(f"INSERT INTO streaming.{marts_table} VALUES ('statsbomb:7546', 0)")
+        cur.execute(f"SELECT count(*) FROM streaming.{marts_table}")
+        assert cur.fetchone() == (2,)
+        for schema in ("streaming", "staging", "marts"):
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute(f"DROP SCHEMA {schema} CASCADE")
