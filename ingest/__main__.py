@@ -1,0 +1,80 @@
+"""Command line: `python -m ingest replay PATH...` replays recorded matches into Kafka."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.producer import MatchProducer, check_broker
+from ingest.providers.statsbomb import files
+from ingest.replay_runner import run_replay
+from ingest.settings import KafkaSettings
+
+BUNDLED = Path(__file__).resolve().parent / "data" / "statsbomb"
+
+
+def _kickoff(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise IngestError(f"--kickoff {text!r} is not an ISO-8601 time: give e.g. 2024-07-14T20:00:00Z.") from None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    replay = commands.add_parser("replay", help="replay StatsBomb open-data matches into Kafka, as a live feed would")
+    replay.add_argument("paths", nargs="*", type=Path, default=[BUNDLED],
+                        help="open-data folders (with events/ and matches.json) or event files; default: the bundled matches")
+    replay.add_argument("--matches", type=Path, help="matches.json with the match objects (default: the folder's own)")
+    replay.add_argument("--match-ids", help="comma-separated StatsBomb match ids to replay (default: all found)")
+    replay.add_argument("--speed", type=float, default=60.0, help="match seconds per real second; 0 = as fast as possible (default 60)")
+    replay.add_argument("--kickoff", help="kick-off time of the replayed matches, ISO-8601 (default: now)")
+    replay.add_argument("--quiet", action="store_true", help="no progress bar")
+    for contract in ("live-matches", "match-events", "player-live-stats", "team-live-stats", "dead-letters"):
+        replay.add_argument(f"--topic-{contract}", dest=f"topic_{contract.replace('-', '_')}",
+                            help=f"topic for {contract} (default: from KAFKA_TOPIC_*)")
+    return parser
+
+
+def replay(args: argparse.Namespace) -> int:
+    if args.speed < 0:
+        raise IngestError("--speed must be 0 (as fast as possible) or more.")
+    settings = KafkaSettings.from_env()
+    overrides = {name[len("topic_"):]: value for name, value in vars(args).items() if name.startswith("topic_") and value}
+    settings = settings.with_topics(**overrides)
+    match_ids = {part.strip() for part in args.match_ids.split(",") if part.strip()} if args.match_ids else None
+    found = files.find_matches(list(args.paths), args.matches, match_ids)
+    if not found:
+        raise IngestError(f"No StatsBomb event files under {', '.join(map(str, args.paths))}: give a folder with events/<id>.json[.gz].")
+    kickoff = _kickoff(args.kickoff)
+    check_broker(settings)
+    matches = [files.load_match(match_file) for match_file in found]
+    producer = MatchProducer(settings)
+    producer.stop_on_signals()
+    result = run_replay(matches, producer, kickoff, args.speed, show_progress=False if args.quiet else None)
+    print(f"replayed {result.matches} of {len(matches)} matches: {result.messages} messages "
+          f"({result.dead_letters} to dead letters) in {result.seconds:.1f} s, "
+          f"{result.messages_per_second:.0f} messages/s"
+          + (" (interrupted)" if result.interrupted else ""), file=sys.stderr)
+    return 130 if result.interrupted else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return replay(args)
+    except IngestError as error:
+        # Misconfiguration and bad input are explained in one sentence, without a traceback.
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The domain model shared by providers and replays: a match, its events, and the stats they feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Event types whose goal counts in the match score (own goals for the other team).
+SCORING_TYPES = frozenset({"GOAL", "PENALTY_GOAL", "OWN_GOAL"})
+CARD_TYPES = frozenset({"YELLOW_CARD", "SECOND_YELLOW", "RED_CARD"})
+SENT_OFF_TYPES = frozenset({"SECOND_YELLOW", "RED_CARD"})
+
+# Stats an event may add one to; see MatchEvent.counts.
+STAT_NAMES = (
+    "shots", "shots_on_target", "goals", "assists", "passes", "passes_completed", "corners",
+    "fouls", "offsides", "tackles", "interceptions", "yellow_cards", "red_cards",
+)
+
+
+@dataclass(frozen=True)
+class Team:
+    team_id: int | None
+    name: str
+
+
+@dataclass(frozen=True)
+class Player:
+    player_id: int
+    name: str
+    team_id: int | None
+
+
+@dataclass(frozen=True)
+class MatchInfo:
+    """What is known about a match before kick-off."""
+
+    provider: str
+    provider_match_id: str
+    home: Team
+    away: Team
+    competition_id: int | None = None
+    competition_name: str | None = None
+    season_name: str | None = None
+    stage: str | None = None
+    match_date: str | None = None
+    venue: str | None = None
+
+    @property
+    def match_id(self) -> str:
+        return f"{self.provider}:{self.provider_match_id}"
+
+    def side(self, team_id: int | None) -> str | None:
+        if team_id is None:
+            return None
+        if team_id == self.home.team_id:
+            return "home"
+        if team_id == self.away.team_id:
+            return "away"
+        return None
+
+
+@dataclass(frozen=True)
+class MatchEvent:
+    """One provider event, normalized.
+
+    `clock` is the elapsed match clock in seconds as the provider counts it (45:00 at the
+    start of the second half); `period_time` is the time since the period started, which
+    places the event in real time.
+    """
+
+    event_id: str
+    sequence: int
+    period: int
+    clock: int
+    period_time: float
+    event_type: str
+    provider_event_type: str | None = None
+    team_id: int | None = None
+    team_name: str | None = None
+    player_id: int | None = None
+    player_name: str | None = None
+    assist_player_id: int | None = None
+    assist_player_name: str | None = None
+    replacement_player_id: int | None = None
+    replacement_player_name: str | None = None
+    location_x: float | None = None
+    location_y: float | None = None
+    xg: float | None = None
+    outcome: str | None = None
+    # Stats (names from STAT_NAMES) this event adds one to, for its team and its player.
+    counts: frozenset[str] = frozenset()
+    # Players who start on the pitch (Starting XI events).
+    lineup: tuple[Player, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    info: MatchInfo
+    events: tuple[MatchEvent, ...] = field(default_factory=tuple)

@@ -1,0 +1,64 @@
+"""Plays a replay timeline into Kafka in real time (scaled by a speed factor) with a progress bar."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+from tqdm import tqdm
+
+from ingest.domain import Match
+from ingest.producer import MatchProducer
+from ingest.replay import matchday_timeline
+
+# Longest single wait between two messages, so SIGINT/SIGTERM are noticed promptly.
+MAX_WAIT_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    matches: int
+    messages: int
+    dead_letters: int
+    seconds: float
+    interrupted: bool
+
+    @property
+    def messages_per_second(self) -> float:
+        return self.messages / self.seconds if self.seconds else 0.0
+
+
+def run_replay(matches: Iterable[Match], producer: MatchProducer, kickoff: datetime, speed: float,
+               *, show_progress: bool | None = None) -> ReplayResult:
+    """Send every message of `matches`, all kicking off at `kickoff`; speed 0 = as fast as possible."""
+    matches = list(matches)
+    if show_progress is None:
+        show_progress = sys.stderr.isatty()
+    bar = tqdm(total=len(matches), unit="match", desc="replay", disable=not show_progress, file=sys.stderr)
+    started = time.monotonic()
+    sent = rejected = finished = 0
+    for out in matchday_timeline(matches, kickoff):
+        if producer.stopping.is_set():
+            break
+        if speed > 0:
+            due = started + out.offset / speed
+            while (delay := due - time.monotonic()) > 0 and not producer.stopping.is_set():
+                producer.wait(min(delay, MAX_WAIT_SECONDS))
+            if producer.stopping.is_set():
+                break
+        if not producer.send(out.contract, out.key, out.value):
+            rejected += 1
+        sent += 1
+        if out.contract == "live-matches" and out.value["status"] == "FINISHED":
+            finished += 1
+            bar.update(1)
+        if sent % 2000 == 0:
+            bar.set_postfix(messages=sent, refresh=False)
+    bar.set_postfix(messages=sent)
+    bar.close()
+    producer.flush()
+    seconds = time.monotonic() - started
+    return ReplayResult(finished, sent, rejected, seconds, producer.stopping.is_set())
