@@ -1,0 +1,36 @@
+"""Superset's configuration for matchday, read from the environment (see .env.example).
+
+Superset loads this file through SUPERSET_CONFIG_PATH, which the stack sets.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+_STACK_DIR = Path(os.environ.get("MATCHDAY_STACK_DIR") or Path(__file__).resolve().parent.parent / ".stack")
+# Superset's own documented placeholder: refused everywhere.
+_KNOWN_DEFAULTS = {"", "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET", "thisISaSECRET_1234", "\2\1thisismyscretkey\1\2\\e\\y\\y\\h"}
+
+SECRET_KEY = os.environ.get("SUPERSET_SECRET_KEY", "")
+if SECRET_KEY in _KNOWN_DEFAULTS or len(SECRET_KEY) < 32:
+    sys.exit(
+        "matchday superset: SUPERSET_SECRET_KEY is empty, a known default or shorter than 32 characters: "
+        "set it to a long random string (openssl rand -base64 42) in .env."
+    )
+
+SQLALCHEMY_DATABASE_URI = os.environ.get("SUPERSET_METADATA_URI") or f"sqlite:///{_STACK_DIR / 'superset' / 'superset.db'}"
+
+# Dashboards are assets in git and the data source is read-only: no sample data, no uploads.
+FEATURE_FLAGS = {
+    "DASHBOARD_NATIVE_FILTERS": True,
+    "DASHBOARD_CROSS_FILTERS": True,
+    "ENABLE_TEMPLATE_PROCESSING": False,
+}
+# Served on localhost only; Talisman's HTTPS policies would break the plain-HTTP UI.
+TALISMAN_ENABLED = False
+WTF_CSRF_ENABLED = True
+SQLLAB_CTAS_NO_LIMIT = True
+# The live dashboards refresh every 30 s: don't let the results cache outlive that.
+DATA_CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 10}
+SUPERSET_WEBSERVER_TIMEOUT = 60
+ROW_LIMIT = 10000
