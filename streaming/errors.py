@@ -1,0 +1,9 @@
+"""The streaming package's exceptions: one root, `StreamingError`, whose message says what to do."""
+
+
+class StreamingError(Exception):
+    """The landing job cannot run as configured; the message is one sentence saying what to set."""
+
+
+class ContractError(StreamingError):
+    """A topic contract (JSON Schema file) is missing or uses a construct the converter cannot map."""

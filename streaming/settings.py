@@ -1,0 +1,157 @@
+"""The landing job's settings, read from environment variables documented in `.env.example`."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+from .errors import StreamingError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Logical topic name -> (env var of the Kafka topic, default topic, table in schema streaming).
+TOPICS = {
+    "live_matches": ("KAFKA_TOPIC_LIVE_MATCHES", "live-matches"),
+    "match_events": ("KAFKA_TOPIC_MATCH_EVENTS", "match-events"),
+    "player_live_stats": ("KAFKA_TOPIC_PLAYER_LIVE_STATS", "player-live-stats"),
+    "team_live_stats": ("KAFKA_TOPIC_TEAM_LIVE_STATS", "team-live-stats"),
+}
+
+_INTERVAL = re.compile(r"^\d+ (second|minute|hour|day)s?$")
+
+
+@dataclass(frozen=True)
+class KafkaSettings:
+    bootstrap_servers: str
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = ""
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)
+    ssl_ca_location: str = ""
+
+    def spark_options(self) -> dict[str, str]:
+        """The `kafka.*` options of Spark's Kafka source (the Java client's names)."""
+        options = {
+            "kafka.bootstrap.servers": self.bootstrap_servers,
+            "kafka.security.protocol": self.security_protocol,
+        }
+        if self.sasl_mechanism:
+            module = (
+                "org.apache.kafka.common.security.scram.ScramLoginModule"
+                if self.sasl_mechanism.upper().startswith("SCRAM")
+                else "org.apache.kafka.common.security.plain.PlainLoginModule"
+            )
+            options["kafka.sasl.mechanism"] = self.sasl_mechanism
+            options["kafka.sasl.jaas.config"] = (
+                f'{module} required username="{self.sasl_username}" password="{self.sasl_password}";'
+            )
+        if self.ssl_ca_location:
+            # The Java client reads a PEM bundle directly when told its type.
+            options["kafka.ssl.truststore.type"] = "PEM"
+            options["kafka.ssl.truststore.location"] = self.ssl_ca_location
+        return options
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    host: str
+    port: int
+    db: str
+    user: str
+    password: str = field(repr=False)
+
+    def connect_kwargs(self) -> dict[str, object]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "dbname": self.db,
+            "user": self.user,
+            "password": self.password,
+            "connect_timeout": 10,
+        }
+
+
+@dataclass(frozen=True)
+class Settings:
+    kafka: KafkaSettings
+    postgres: PostgresSettings
+    topics: dict[str, str]
+    contracts_dir: Path
+    checkpoint_dir: str
+    parquet_root: str
+    watermark: str
+    starting_offsets: str
+    max_offsets_per_trigger: int
+    trigger_interval: str
+    hot_retention_days: int
+    table_prefix: str
+    spark_master: str
+    spark_jars_dir: Path
+    spark_driver_memory: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str) -> str:
+            return env.get(name) or default
+
+        def integer(name: str, default: int, minimum: int) -> int:
+            value = get(name, str(default))
+            if not value.isdigit() or int(value) < minimum:
+                raise StreamingError(f"{name} must be a whole number of at least {minimum}, not {value!r}: set it in .env.")
+            return int(value)
+
+        def interval(name: str, default: str) -> str:
+            value = get(name, default)
+            if not _INTERVAL.match(value):
+                raise StreamingError(f"{name} must look like '10 minutes' or '5 seconds', not {value!r}: set it in .env.")
+            return value
+
+        starting = get("STREAMING_STARTING_OFFSETS", "earliest")
+        if starting not in ("earliest", "latest"):
+            raise StreamingError(f"STREAMING_STARTING_OFFSETS must be 'earliest' or 'latest', not {starting!r}: set it in .env.")
+        prefix = get("STREAMING_TABLE_PREFIX", "")
+        if prefix and not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", prefix):
+            raise StreamingError(f"STREAMING_TABLE_PREFIX must be lower-case letters, digits and _, not {prefix!r}: set it in .env.")
+        return cls(
+            kafka=KafkaSettings(
+                bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+                sasl_mechanism=get("KAFKA_SASL_MECHANISM", ""),
+                sasl_username=get("KAFKA_SASL_USERNAME", ""),
+                sasl_password=get("KAFKA_SASL_PASSWORD", ""),
+                ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
+            ),
+            postgres=PostgresSettings(
+                host=get("POSTGRES_HOST", "localhost"),
+                port=integer("POSTGRES_PORT", 5433, 1),
+                db=get("POSTGRES_DB", "matchday"),
+                user=get("POSTGRES_USER", "matchday"),
+                password=get("POSTGRES_PASSWORD", "matchday"),
+            ),
+            topics={logical: get(var, default) for logical, (var, default) in TOPICS.items()},
+            contracts_dir=Path(get("CONTRACTS_DIR", str(ROOT / "ingest" / "contracts"))),
+            checkpoint_dir=get("STREAMING_CHECKPOINT_DIR", str(ROOT / ".stack" / "checkpoints")),
+            parquet_root=get("STREAMING_PARQUET_ROOT", str(ROOT / ".stack" / "parquet")),
+            watermark=interval("STREAMING_WATERMARK", "10 minutes"),
+            starting_offsets=starting,
+            max_offsets_per_trigger=integer("STREAMING_MAX_OFFSETS_PER_TRIGGER", 50000, 1),
+            trigger_interval=interval("STREAMING_TRIGGER_INTERVAL", "2 seconds"),
+            hot_retention_days=integer("STREAMING_HOT_RETENTION_DAYS", 7, 1),
+            table_prefix=prefix,
+            spark_master=get("SPARK_MASTER", "local[*]"),
+            spark_jars_dir=Path(get("SPARK_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark"))),
+            spark_driver_memory=get("SPARK_DRIVER_MEMORY", "2g"),
+        )
+
+    def with_overrides(self, **changes: object) -> "Settings":
+        """An explicit argument (e.g. `--master`) wins over the environment."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def table(self, name: str) -> str:
+        """Qualified name of a table in schema `streaming`, with the optional prefix."""
+        return f"streaming.{self.table_prefix}{name}"

@@ -1,0 +1,42 @@
+"""Fixtures of the streaming tests: one local SparkSession per test session, and real messages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("matchday-streaming-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def russia_saudi_messages() -> list[dict]:
+    """The replay's messages of Russia 5-0 Saudi Arabia (see data/NOTICE.md)."""
+    with gzip.open(DATA / "statsbomb-7525-messages.jsonl.gz", "rt") as lines:
+        return [json.loads(line) for line in lines]
+
+
+@pytest.fixture(scope="session")
+def contracts_dir() -> Path:
+    return ROOT / "ingest" / "contracts"
