@@ -21,6 +21,7 @@ select
     away_penalties,
     status,
     minute,
-    recorded_at as updated_at
+    recorded_at as updated_at,
+    coalesce(match_date, kickoff::date) as match_date
 from ranked
 where recency = 1

@@ -17,12 +17,12 @@ select
     away_score,
     home_penalty_score as home_penalties,
     away_penalty_score as away_penalties,
-    coalesce(home_red_cards, 0) as home_red_cards,
-    coalesce(away_red_cards, 0) as away_red_cards,
     competition_name as competition,
     season_name as season,
     stage,
     kickoff,
     match_date,
-    landed_at
+    landed_at,
+    coalesce(home_red_cards, 0) as home_red_cards,
+    coalesce(away_red_cards, 0) as away_red_cards
 from {{ source('streaming', 'live_matches') }}

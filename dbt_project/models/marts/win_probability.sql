@@ -1,0 +1,158 @@
+-- In-play win probability per match and minute: independent Poisson goals over the time
+-- left, expected goals from pre-match Elo ratings (seed elo_ratings, rated before the match
+-- day) and the parameters fitted by dbt_project.fitting. The forecast is the result at the
+-- end of the phase being played: 90 minutes, then 120 once extra time has started.
+-- Teams without a rating (club teams so far) play at the initial 1500.
+with parameters as (
+    select
+        max(case when parameter = 'intercept' then value end) as intercept,
+        max(case when parameter = 'elo' then value end) as elo,
+        max(case when parameter = 'home' then value end) as home,
+        max(case when parameter = 'extra_time_factor' then value end) as extra_time_factor,
+        max(case when parameter = 'max_goals' then value end)::integer as max_goals
+    from {{ ref('win_probability_parameters') }}
+),
+
+matches as (
+    select
+        match_id,
+        home_team,
+        away_team,
+        coalesce(match_date, updated_at::date) as match_date
+    from {{ ref('scoreboard') }}
+),
+
+rated as (
+    select
+        m.match_id,
+        coalesce(home_elo.rating, 1500) - coalesce(away_elo.rating, 1500) as rating_difference
+    from matches as m
+    left join lateral (
+        select e.rating from {{ ref('elo_ratings') }} as e
+        where e.team = m.home_team and e.rated_after < m.match_date
+        order by e.rated_after desc limit 1
+    ) as home_elo on true
+    left join lateral (
+        select e.rating from {{ ref('elo_ratings') }} as e
+        where e.team = m.away_team and e.rated_after < m.match_date
+        order by e.rated_after desc limit 1
+    ) as away_elo on true
+),
+
+events as (
+    select
+        match_id,
+        period,
+        minute,
+        sequence,
+        home_score,
+        away_score
+    from {{ ref('stg_streaming__match_events') }}
+    where period between 1 and 4
+),
+
+match_length as (
+    select
+        match_id,
+        max(period) >= 3 as extra_time,
+        greatest(max(minute), case when max(period) >= 3 then 120 else 90 end) as last_minute
+    from events
+    group by match_id
+),
+
+minutes as (
+    select
+        l.match_id,
+        l.extra_time,
+        m.minute
+    from match_length as l
+    cross join lateral generate_series(0, l.last_minute::integer) as m (minute)
+),
+
+states as (
+    -- The score after each minute is the running score of the last event up to it, so a
+    -- goal cancelled by VAR lowers it again.
+    select
+        mi.match_id,
+        mi.minute,
+        mi.extra_time,
+        coalesce(s.home_score, 0) as home_score,
+        coalesce(s.away_score, 0) as away_score
+    from minutes as mi
+    left join lateral (
+        select
+            e.home_score,
+            e.away_score
+        from events as e
+        where e.match_id = mi.match_id and e.minute <= mi.minute
+        order by e.minute desc, e.sequence desc limit 1
+    ) as s on true
+),
+
+goals_left as (
+    select
+        s.match_id,
+        s.minute,
+        s.home_score,
+        s.away_score,
+        p.max_goals,
+        exp(p.intercept + p.elo * r.rating_difference / 400.0 + p.home) as home_rate,
+        exp(p.intercept - p.elo * r.rating_difference / 400.0) as away_rate,
+        case
+            when s.minute < 90 then g.share_left
+            when s.extra_time and s.minute < 120 then p.extra_time_factor * (120 - s.minute) / 90.0
+            else 0
+        end as share_left
+    from states as s
+    inner join rated as r on s.match_id = r.match_id
+    cross join parameters as p
+    left join {{ ref('goal_time_profile') }} as g on least(s.minute, 90) = g.minute
+),
+
+outcomes as (
+    select
+        gl.match_id,
+        gl.minute,
+        gl.home_score,
+        gl.away_score,
+        gl.home_rate * gl.share_left as home_goals_left,
+        gl.away_rate * gl.share_left as away_goals_left,
+        sum(case
+            when gl.home_score + h.goals > gl.away_score + a.goals
+                then
+                    {{ poisson_pmf('gl.home_rate * gl.share_left', 'h.goals') }}
+                    * {{ poisson_pmf('gl.away_rate * gl.share_left', 'a.goals') }}
+            else 0
+        end) as p_home_raw,
+        sum(case
+            when gl.home_score + h.goals = gl.away_score + a.goals
+                then
+                    {{ poisson_pmf('gl.home_rate * gl.share_left', 'h.goals') }}
+                    * {{ poisson_pmf('gl.away_rate * gl.share_left', 'a.goals') }}
+            else 0
+        end) as p_draw_raw,
+        sum(case
+            when gl.home_score + h.goals < gl.away_score + a.goals
+                then
+                    {{ poisson_pmf('gl.home_rate * gl.share_left', 'h.goals') }}
+                    * {{ poisson_pmf('gl.away_rate * gl.share_left', 'a.goals') }}
+            else 0
+        end) as p_away_raw
+    from goals_left as gl
+    cross join lateral generate_series(0, gl.max_goals) as h (goals)
+    cross join lateral generate_series(0, gl.max_goals) as a (goals)
+    group by gl.match_id, gl.minute, gl.home_score, gl.away_score, home_goals_left, away_goals_left
+)
+
+select
+    match_id,
+    minute,
+    home_score,
+    away_score,
+    -- Normalised over the truncated Poisson sums so the three sum to 1 exactly.
+    p_home_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_home,
+    p_draw_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_draw,
+    p_away_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_away,
+    home_score + home_goals_left as expected_home_goals,
+    away_score + away_goals_left as expected_away_goals
+from outcomes
