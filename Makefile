@@ -8,7 +8,7 @@ SHELL := /bin/bash
 # environment wins over both.
 ENV_FILE := $(if $(wildcard .env),.env,.env.example)
 ENV_MK := .stack/env.mk
-$(shell mkdir -p .stack && sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=/\1 ?= /p' $(ENV_FILE) > $(ENV_MK))
+$(shell mkdir -p .stack && sed -n -e 's/^\([A-Za-z_][A-Za-z0-9_]*\)="\(.*\)"$$/\1 ?= \2/p' -e 't' -e 's/^\([A-Za-z_][A-Za-z0-9_]*\)=/\1 ?= /p' $(ENV_FILE) > $(ENV_MK))
 include $(ENV_MK)
 export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' $(ENV_FILE))
 
