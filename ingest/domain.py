@@ -85,6 +85,9 @@ class MatchEvent:
     location_x: float | None = None
     location_y: float | None = None
     xg: float | None = None
+    body_part: str | None = None
+    shot_type: str | None = None
+    play_pattern: str | None = None
     outcome: str | None = None
     # Stats (names from STAT_NAMES) this event adds one to, for its team and its player.
     counts: frozenset[str] = frozenset()

@@ -85,6 +85,13 @@ def test_portugal_spain_scorers_and_minutes():
     assert scorers.count("Diego da Silva Costa") == 2
 
 
+def test_shots_carry_their_body_part_and_situation():
+    # Ronaldo's three against Spain: a penalty (4'), a left-footed shot (44'), a direct free kick (88').
+    ronaldo = {display_minute(e): (e["shot_type"], e["body_part"]) for e in of(replay("7576"), "match-events")
+               if e["event_type"] in ("GOAL", "PENALTY_GOAL") and e["player_name"].startswith("Cristiano Ronaldo")}
+    assert ronaldo == {"4": ("Penalty", "Right Foot"), "44": ("Open Play", "Left Foot"), "88": ("Free Kick", "Right Foot")}
+
+
 def test_own_goal_counts_for_the_other_team():
     # Uruguay 3-0 Russia: Suárez 10', Cheryshev (Russia) own goal 23', Cavani 90'.
     messages = replay("7558")

@@ -74,6 +74,8 @@ def _events(events: list[dict[str, Any]]):
             outcome = shot["outcome"]["name"]
             event_type = spec.shot_type(period, outcome, (shot.get("type") or {}).get("name", ""))
             fields["xg"] = _finite(shot.get("statsbomb_xg"))
+            fields["body_part"] = (shot.get("body_part") or {}).get("name")
+            fields["shot_type"] = (shot.get("type") or {}).get("name")
             key_pass = by_id.get(shot.get("key_pass_id"))
             if key_pass is not None and key_pass.get("player"):
                 fields["assist_player_id"] = key_pass["player"]["id"]
@@ -142,6 +144,7 @@ def _events(events: list[dict[str, Any]]):
             location_x=_percent(location[0], spec.PITCH_LENGTH) if location else None,
             location_y=_percent(location[1], spec.PITCH_WIDTH) if location and len(location) > 1 else None,
             outcome=outcome,
+            play_pattern=(event.get("play_pattern") or {}).get("name"),
             counts=frozenset(counts),
             lineup=lineup,
             **fields,
