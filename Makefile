@@ -44,9 +44,14 @@ down:
 status: $(VENV)/.installed
 	@$(PY) -m stack status
 
+# The demo match: Portugal 3-3 Spain, FIFA World Cup 2018 (StatsBomb open data, bundled).
+DEMO_MATCH ?= 7576
+DEMO_SPEED ?= 60
+
 demo: up
 	@echo
-	@echo "The stack is up: Kafka at $(KAFKA_BOOTSTRAP_SERVERS), PostgreSQL at $(POSTGRES_HOST):$(POSTGRES_PORT)/$(POSTGRES_DB)."
+	@echo "Replaying StatsBomb match $(DEMO_MATCH) into Kafka at speed $(DEMO_SPEED) (Ctrl-C stops it cleanly) ..."
+	@$(PY) -m ingest replay --match-ids $(DEMO_MATCH) --speed $(DEMO_SPEED)
 	@$(PY) -m stack status
 
 test: up
