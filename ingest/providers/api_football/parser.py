@@ -1,0 +1,170 @@
+"""Pure parser: API-Football v3 fixture responses in, match snapshots with their events out.
+
+The traps, handled here: errors come with HTTP 200 in `errors`; a Missed Penalty is type Goal
+and does not score; on an Own Goal `team` is the benefiting team; on a substitution `player`
+leaves and `assist` comes on; `goals` excludes the shoot-out (in `score.penalty`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ingest.domain import Team
+from ingest.polling.snapshots import MatchSnapshot, ProviderEvent
+from ingest.providers.api_football import spec
+
+Rejected = tuple[Any, str]
+
+
+def envelope_errors(payload: Any) -> str | None:
+    """The provider's error report of a response, in one line, or None when it has none."""
+    if not isinstance(payload, dict) or "response" not in payload:
+        return "not an API-Football envelope (no `response`)"
+    errors = payload.get("errors")
+    if errors:
+        if isinstance(errors, dict):
+            return "; ".join(f"{name}: {text}" for name, text in errors.items())
+        return "; ".join(map(str, errors))
+    return None
+
+
+def parse_fixtures(payload: Any) -> tuple[list[MatchSnapshot], list[Rejected]]:
+    """Snapshots of a `fixtures` response (live=all, ids=, date=, league=), and unreadable items."""
+    error = envelope_errors(payload)
+    if error is not None:
+        return [], [(payload, f"api-football error payload: {error}")]
+    items = payload["response"]
+    if not isinstance(items, list):
+        return [], [(payload, "api-football `response` is not a list")]
+    snapshots, rejected = [], []
+    for item in items:
+        try:
+            snapshots.append(parse_fixture(item))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            fixture_id = ((item or {}).get("fixture") or {}).get("id") if isinstance(item, dict) else "?"
+            rejected.append((item, f"api-football fixture {fixture_id} unreadable: {error!r}"))
+    return snapshots, rejected
+
+
+def _status(status: dict[str, Any]) -> tuple[str, str, int | None]:
+    short = status["short"]
+    contract_status = spec.STATUSES[short]
+    elapsed = status.get("elapsed")
+    if short in spec.FIXED_PERIOD:
+        return short, contract_status, spec.FIXED_PERIOD[short]
+    if short == "BT":
+        # The break before extra time (after 90') or between its halves (after 105').
+        return short, contract_status, 2 if (elapsed or 90) <= 90 else 3
+    if elapsed is None:
+        return short, contract_status, None
+    return short, contract_status, spec.period_of(elapsed, status.get("extra"))
+
+
+def parse_fixture(item: dict[str, Any]) -> MatchSnapshot:
+    """One fixture item (with `events` when the endpoint embeds them) as a snapshot."""
+    fixture, teams = item["fixture"], item["teams"]
+    short, contract_status, period = _status(fixture["status"])
+    home = Team(teams["home"]["id"], teams["home"]["name"])
+    away = Team(teams["away"]["id"], teams["away"]["name"])
+    started = period is not None
+    goals = item.get("goals") or {}
+    penalty = (item.get("score") or {}).get("penalty") or {}
+    events = None
+    red_cards: dict[int | None, int] | None = None
+    if "events" in item and item["events"] is not None:
+        events = tuple(parse_events(item["events"], home, away))
+        red_cards = Counter(event.team_id for event in events if event.event_type in spec.SENT_OFF)
+    minute = added = None
+    elapsed = fixture["status"].get("elapsed")
+    if started and elapsed is not None and period != 5:
+        minute, added = spec.contract_clock(elapsed, fixture["status"].get("extra"))
+    league = item.get("league") or {}
+    date = fixture.get("date")
+    return MatchSnapshot(
+        provider=spec.PROVIDER,
+        provider_match_id=str(int(fixture["id"])),
+        status=contract_status,
+        provider_status=short,
+        home=home,
+        away=away,
+        period=period,
+        minute=minute,
+        added_time=added,
+        home_score=(goals.get("home") or 0) if started else None,
+        away_score=(goals.get("away") or 0) if started else None,
+        home_penalty_score=penalty.get("home") if started else None,
+        away_penalty_score=penalty.get("away") if started else None,
+        home_red_cards=red_cards.get(home.team_id, 0) if red_cards is not None and started else None,
+        away_red_cards=red_cards.get(away.team_id, 0) if red_cards is not None and started else None,
+        kickoff=date,
+        match_date=date[:10] if date else None,
+        competition_id=league.get("id"),
+        competition_name=league.get("name"),
+        season_name=str(league["season"]) if league.get("season") is not None else None,
+        stage=league.get("round"),
+        venue=(fixture.get("venue") or {}).get("name"),
+        events=events,
+    )
+
+
+def parse_events(items: list[dict[str, Any]], home: Team, away: Team) -> list[ProviderEvent]:
+    """A fixture's events in order, with the score after each."""
+    score = {home.team_id: 0, away.team_id: 0}
+    occurrences: Counter = Counter()
+    events = []
+    for sequence, item in enumerate(items):
+        kind, detail = item.get("type") or "", item.get("detail") or ""
+        time = item.get("time") or {}
+        elapsed, extra = time.get("elapsed"), time.get("extra")
+        team = item.get("team") or {}
+        player = item.get("player") or {}
+        assist = item.get("assist") or {}
+        team_id, team_name = team.get("id"), team.get("name")
+        fields: dict[str, Any] = {"player_id": player.get("id"), "player_name": player.get("name"),
+                                  "assist_player_id": assist.get("id"), "assist_player_name": assist.get("name")}
+        period = spec.period_of(elapsed, extra)
+        shootout = (item.get("comments") or "") == spec.SHOOTOUT_COMMENT
+        if kind == "Goal" and shootout:
+            event_type, period = spec.SHOOTOUT.get(detail, "OTHER"), 5
+        elif kind == "Goal":
+            event_type = spec.GOALS.get(detail, "OTHER")
+        elif kind == "Card":
+            event_type = spec.card_type(detail)
+        elif kind.lower() == "subst":
+            event_type = "SUBSTITUTION"
+            # `player` leaves, `assist` comes on.
+            fields.update(replacement_player_id=assist.get("id"), replacement_player_name=assist.get("name"),
+                          assist_player_id=None, assist_player_name=None)
+        elif kind == "Var":
+            event_type = spec.var_type(detail)
+        else:
+            event_type = "OTHER"
+        if event_type in spec.SCORING and team_id in score:
+            # Own goal: API-Football's `team` is the team that benefits; it gets the goal.
+            score[team_id] += 1
+        if event_type == "OWN_GOAL":
+            # The contract's team of an own goal is the scorer's, the other team.
+            other = away if team_id == home.team_id else home
+            team_id, team_name = other.team_id, other.name
+        minute, added = (120, 0) if period == 5 else spec.contract_clock(elapsed, extra)
+        identity = (kind.lower(), detail if kind.lower() != "subst" else "", team.get("id"),
+                    player.get("id") or player.get("name"), assist.get("id") if kind.lower() == "subst" else None,
+                    elapsed, extra)
+        occurrences[identity] += 1
+        events.append(ProviderEvent(
+            key="/".join(map(str, identity + (occurrences[identity],))),
+            sequence=sequence,
+            event_type=event_type,
+            period=period,
+            minute=minute,
+            added_time=added,
+            provider_event_type=f"{kind}: {detail}" if detail else kind,
+            team_id=team_id,
+            team_name=team_name,
+            outcome=item.get("comments"),
+            home_score=score[home.team_id],
+            away_score=score[away.team_id],
+            **fields,
+        ))
+    return events

@@ -1,0 +1,65 @@
+"""API-Football v3 statuses, event types and limits, mapped to the contract's terms."""
+
+from __future__ import annotations
+
+PROVIDER = "api-football"
+BASE_URL = "https://v3.football.api-sports.io"
+AUTH_HEADER = "x-apisports-key"
+RAPIDAPI_BASE_URL = "https://api-football-v1.p.rapidapi.com/v3"
+RAPIDAPI_HOST = "api-football-v1.p.rapidapi.com"
+KEY_SETTING = "API_FOOTBALL_KEY"
+# Free plan: 100 calls a day (reset 00:00 UTC), 10 a minute.
+FREE_PLAN_PER_DAY = 100
+FREE_PLAN_PER_MINUTE = 10
+# `fixtures?ids=` takes up to 20 fixture ids per call.
+IDS_PER_CALL = 20
+
+# status.short -> live-matches status. The period is decided in the parser (some depend on `elapsed`).
+STATUSES = {
+    "TBD": "SCHEDULED", "NS": "SCHEDULED",
+    "1H": "LIVE", "HT": "HALF_TIME", "2H": "LIVE", "LIVE": "LIVE",
+    "ET": "EXTRA_TIME", "BT": "BREAK", "P": "PENALTIES",
+    "SUSP": "SUSPENDED", "INT": "SUSPENDED",
+    "FT": "FINISHED", "AET": "FINISHED", "PEN": "FINISHED",
+    "PST": "POSTPONED", "CANC": "CANCELLED", "ABD": "ABANDONED",
+    "AWD": "AWARDED", "WO": "AWARDED",
+}
+FIXED_PERIOD = {"TBD": None, "NS": None, "PST": None, "CANC": None, "1H": 1, "HT": 1, "2H": 2, "P": 5,
+                "FT": 2, "AET": 4, "PEN": 5, "AWD": 2, "WO": 2}
+
+# (type, detail) -> event type. Type "Goal" covers missed penalties too: they do not score.
+GOALS = {"Normal Goal": "GOAL", "Penalty": "PENALTY_GOAL", "Own Goal": "OWN_GOAL", "Missed Penalty": "PENALTY_MISSED"}
+SHOOTOUT = {"Penalty": "SHOOTOUT_GOAL", "Missed Penalty": "SHOOTOUT_MISSED"}
+SHOOTOUT_COMMENT = "Penalty Shootout"
+SCORING = frozenset({"GOAL", "PENALTY_GOAL", "OWN_GOAL"})
+SENT_OFF = frozenset({"RED_CARD", "SECOND_YELLOW"})
+
+
+def card_type(detail: str) -> str:
+    lowered = detail.lower()
+    if "second" in lowered or "yellow red" in lowered or "red yellow" in lowered:
+        return "SECOND_YELLOW"
+    return "RED_CARD" if "red" in lowered else "YELLOW_CARD"
+
+
+def var_type(detail: str) -> str:
+    return "GOAL_CANCELLED" if detail.lower().startswith("goal cancelled") or detail.lower().startswith("goal disallowed") else "VAR"
+
+
+def period_of(elapsed: int | None, extra: int | None) -> int:
+    """Period of a match minute as API-Football shows it (45+3' is elapsed 45, extra 3)."""
+    if elapsed is None or elapsed <= 45:
+        return 1
+    if elapsed <= 90:
+        return 2
+    return 3 if elapsed <= 105 else 4
+
+
+def contract_clock(elapsed: int | None, extra: int | None) -> tuple[int, int]:
+    """(minute, added_time) in the contract's terms: the shown 23' is minute 22; 45+2' is 45 and 1."""
+    period_start = {1: 0, 2: 45, 3: 90, 4: 105}[period_of(elapsed, extra)]
+    if elapsed is None:
+        return 0, 0
+    if extra:
+        return elapsed, max(0, extra - 1)
+    return max(period_start, elapsed - 1), 0
