@@ -7,3 +7,22 @@
 {% macro shot_angle(x, y) -%}
     abs(atan2(({{ y }}) - 40.0 + 4.0, 120.0 - ({{ x }})) - atan2(({{ y }}) - 40.0 - 4.0, 120.0 - ({{ x }})))
 {%- endmacro %}
+
+{#- Body part and situation of a shot, as dbt_project/fitting/shots.py defines them. -#}
+{% macro shot_body_part(body_part) -%}
+    case
+        when ({{ body_part }}) is null or ({{ body_part }}) in ('Right Foot', 'Left Foot') then 'foot'
+        when ({{ body_part }}) = 'Head' then 'head'
+        else 'other'
+    end
+{%- endmacro %}
+
+{% macro shot_situation(event_type, shot_type, play_pattern) -%}
+    case
+        when ({{ event_type }}) in ('PENALTY_GOAL', 'PENALTY_MISSED') or ({{ shot_type }}) = 'Penalty' then 'penalty'
+        when ({{ shot_type }}) = 'Free Kick' then 'free_kick'
+        when ({{ play_pattern }}) = 'From Corner' then 'corner'
+        when ({{ play_pattern }}) in ('From Free Kick', 'From Throw In') then 'set_piece'
+        else 'open_play'
+    end
+{%- endmacro %}

@@ -1,27 +1,37 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
+
 -- The latest state of each match. Scores are taken from the newest snapshot, never summed,
 -- so a goal cancelled by VAR (a score that goes down) is reflected as it is.
-with ranked as (
+with changed as (
+    {{ changed_matches([ref('stg_streaming__live_matches')]) }}
+),
+
+ranked as (
     select
-        *,
+        lm.*,
         row_number() over (
-            partition by match_id
-            order by sequence desc, recorded_at desc, event_id desc
+            partition by lm.match_id
+            order by lm.sequence desc, lm.recorded_at desc, lm.event_id desc
         ) as recency
-    from {{ ref('stg_streaming__live_matches') }}
+    from {{ ref('stg_streaming__live_matches') }} as lm
+    where lm.match_id in (select changed.match_id from changed)
 )
 
 select
-    match_id,
-    competition,
-    home_team,
-    away_team,
-    home_score,
-    away_score,
-    home_penalties,
-    away_penalties,
-    status,
-    minute,
-    recorded_at as updated_at,
-    coalesce(match_date, kickoff::date) as match_date
+    ranked.match_id,
+    ranked.competition,
+    ranked.home_team,
+    ranked.away_team,
+    ranked.home_score,
+    ranked.away_score,
+    ranked.home_penalties,
+    ranked.away_penalties,
+    ranked.status,
+    ranked.minute,
+    ranked.recorded_at as updated_at,
+    coalesce(ranked.match_date, ranked.kickoff::date) as match_date,
+    ranked.is_neutral_venue,
+    changed.source_landed_at
 from ranked
-where recency = 1
+inner join changed on ranked.match_id = changed.match_id
+where ranked.recency = 1

@@ -23,6 +23,10 @@ select
     kickoff,
     match_date,
     landed_at,
+    venue,
+    -- Optional: whether the match is played at a neutral venue (no home advantage); absent
+    -- from live feeds so far, where the home team is taken to play at home.
+    coalesce((raw ->> 'neutral')::boolean, false) as is_neutral_venue,
     coalesce(home_red_cards, 0) as home_red_cards,
     coalesce(away_red_cards, 0) as away_red_cards
 from {{ source('streaming', 'live_matches') }}

@@ -23,6 +23,11 @@ select
     location_y,
     xg as provider_xg,
     outcome,
+    -- Optional fields the contract allows beyond its columns (additionalProperties): read
+    -- from the landed message itself, null where the provider does not send them.
+    raw ->> 'body_part' as body_part,
+    raw ->> 'shot_type' as shot_type,
+    raw ->> 'play_pattern' as play_pattern,
     home_score,
     away_score,
     landed_at

@@ -1,0 +1,162 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
+
+-- Who is on top, per match, team and 5-minute window of the match clock (added time counts
+-- in the period's last window): shots, xG (ours), attacking actions, pressing and the share
+-- of passes, weighted by the seed momentum_weights into a pressure score, then the
+-- difference to the opponent's score smoothed over the earlier windows. The momentum index
+-- is positive while the team dominates; the opponent's is its negative.
+with changed as (
+    {{ changed_matches([ref('stg_streaming__match_events')]) }}
+),
+
+weights as (
+    select
+        max(case when indicator = 'xg' then weight end) as w_xg,
+        max(case when indicator = 'shots' then weight end) as w_shots,
+        max(case when indicator = 'attacking_actions' then weight end) as w_attacking,
+        max(case when indicator = 'pressures' then weight end) as w_pressures,
+        max(case when indicator = 'possession' then weight end) as w_possession,
+        max(case when indicator = 'decay' then weight end) as decay
+    from {{ ref('momentum_weights') }}
+),
+
+teams as (
+    select distinct
+        e.match_id,
+        e.team_side,
+        e.team
+    from {{ ref('stg_streaming__match_events') }} as e
+    inner join changed on e.match_id = changed.match_id
+    where e.team_side is not null and e.period between 1 and 4
+),
+
+events as (
+    select
+        e.match_id,
+        e.team_side,
+        e.period,
+        least(e.minute, case e.period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end)
+        - least(e.minute, case e.period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end) % 5
+            as window_start_minute,
+        e.event_type,
+        e.location_x
+    from {{ ref('stg_streaming__match_events') }} as e
+    inner join changed on e.match_id = changed.match_id
+    where e.team_side is not null and e.period between 1 and 4
+),
+
+shots as (
+    select
+        match_id,
+        team_side,
+        period,
+        least(minute, case period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end)
+        - least(minute, case period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end) % 5
+            as window_start_minute,
+        count(*) as shots,
+        sum(xg) as xg
+    from {{ ref('shot_xg') }}
+    where match_id in (select changed.match_id from changed)
+    group by 1, 2, 3, 4
+),
+
+windows as (
+    select distinct
+        match_id,
+        period,
+        window_start_minute
+    from events
+),
+
+per_team as (
+    select
+        w.match_id,
+        w.period,
+        w.window_start_minute,
+        t.team_side,
+        t.team,
+        coalesce(s.shots, 0) as shots,
+        coalesce(s.xg, 0) as xg,
+        count(e.event_type) filter (
+            where e.event_type in ('PASS', 'CARRY', 'DRIBBLE', 'SHOT', 'GOAL', 'PENALTY_GOAL', 'PENALTY_MISSED')
+            and e.location_x >= 200.0 / 3
+        ) as attacking_actions,
+        count(e.event_type) filter (where e.event_type = 'PRESSURE' and e.location_x >= 50) as pressures,
+        count(e.event_type) filter (where e.event_type = 'PASS') as passes
+    from windows as w
+    inner join teams as t on w.match_id = t.match_id
+    left join events as e
+        on
+            w.match_id = e.match_id
+            and w.period = e.period
+            and w.window_start_minute = e.window_start_minute
+            and t.team_side = e.team_side
+    left join shots as s
+        on
+            w.match_id = s.match_id
+            and w.period = s.period
+            and w.window_start_minute = s.window_start_minute
+            and t.team_side = s.team_side
+    group by w.match_id, w.period, w.window_start_minute, t.team_side, t.team, s.shots, s.xg
+),
+
+scored as (
+    select
+        p.*,
+        100.0 * p.passes / nullif(sum(p.passes) over (partition by p.match_id, p.period, p.window_start_minute), 0)
+            as possession,
+        row_number() over (partition by p.match_id, p.team_side order by p.period, p.window_start_minute)
+            as window_number,
+        wt.w_xg * p.xg + wt.w_shots * p.shots + wt.w_attacking * p.attacking_actions
+        + wt.w_pressures * p.pressures
+        + wt.w_possession * (
+            100.0 * p.passes / nullif(sum(p.passes) over (partition by p.match_id, p.period, p.window_start_minute), 0)
+            - 50
+        ) as pressure_score
+    from per_team as p
+    cross join weights as wt
+),
+
+versus as (
+    select
+        s.*,
+        s.pressure_score - o.pressure_score as pressure_difference
+    from scored as s
+    inner join scored as o
+        on
+            s.match_id = o.match_id
+            and s.period = o.period
+            and s.window_start_minute = o.window_start_minute
+            and s.team_side != o.team_side
+)
+
+select
+    v.match_id,
+    v.team,
+    v.team_side,
+    v.period,
+    v.window_start_minute,
+    v.window_start_minute + 5 as window_end_minute,
+    v.shots,
+    v.xg,
+    v.attacking_actions,
+    v.pressures,
+    v.passes,
+    v.possession,
+    v.pressure_score,
+    -- Exponentially weighted mean of the differences so far: the newest window counts 1,
+    -- the one before `decay`, then decay^2, ...
+    (
+        select
+            sum(h.pressure_difference * power(wt.decay, v.window_number - h.window_number))
+            / sum(power(wt.decay, v.window_number - h.window_number))
+        from versus as h
+        where
+            h.match_id = v.match_id
+            and h.team_side = v.team_side
+            and h.window_number <= v.window_number
+    ) as momentum_index,
+    c.source_landed_at
+from versus as v
+cross join weights as wt
+inner join changed as c on v.match_id = c.match_id

@@ -1,0 +1,13 @@
+select
+    match_id,
+    team_id,
+    team_name as team,
+    window_start,
+    window_end,
+    shots,
+    shots_on_target,
+    xg,
+    passes,
+    attacking_actions,
+    landed_at
+from {{ source('streaming', 'team_momentum_5min') }}
