@@ -1,4 +1,4 @@
-"""Command line: `python -m ingest replay PATH...` replays recorded matches into Kafka."""
+"""Command line: `python -m ingest replay PATH...` replays recorded matches into Kafka; `poll` follows a live provider."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.polling import cli as poll_cli
 from ingest.producer import MatchProducer, check_broker
 from ingest.providers.statsbomb import files
 from ingest.replay_runner import run_replay
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     for contract in ("live-matches", "match-events", "player-live-stats", "team-live-stats", "dead-letters"):
         replay.add_argument(f"--topic-{contract}", dest=f"topic_{contract.replace('-', '_')}",
                             help=f"topic for {contract} (default: from KAFKA_TOPIC_*)")
+    poll_cli.add_parser(commands)
     return parser
 
 
@@ -69,7 +71,7 @@ def replay(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return replay(args)
+        return poll_cli.poll(args) if args.command == "poll" else replay(args)
     except IngestError as error:
         # Misconfiguration and bad input are explained in one sentence, without a traceback.
         print(f"error: {error}", file=sys.stderr)

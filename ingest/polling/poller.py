@@ -1,0 +1,221 @@
+"""The polling loop: asks a provider source for snapshots on the schedule, sends what changed,
+and sends unusable responses to the dead-letter topic with the reason; polling goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Protocol
+
+from ingest.polling import schedule
+from ingest.polling.errors import BudgetExhausted, ProviderError, ProviderPayloadError
+from ingest.polling.http import JsonClient
+from ingest.polling.snapshots import MatchSnapshot, MatchState, SnapshotDiffer
+from ingest.providers.api_football import parser as api_football_parser
+from ingest.providers.api_football.client import ApiFootballClient
+from ingest.providers.api_football.spec import IDS_PER_CALL
+from ingest.providers.football_data import client as football_data_client
+from ingest.providers.football_data import parser as football_data_parser
+
+log = logging.getLogger(__name__)
+
+# With nothing live or close, look again this often for matches that became interesting.
+DISCOVERY_INTERVAL = 15 * 60.0
+# After a failed call: try again after this long (the client has already retried).
+AFTER_FAILURE = 60.0
+
+Rejected = tuple[Any, str]
+
+
+class Sink(Protocol):
+    """Where messages go: MatchProducer, or a list in tests."""
+
+    def send(self, contract: str, key: str, value: dict[str, Any]) -> bool: ...
+
+    def dead_letter(self, contract: str, key: str, payload: bytes, reason: str) -> None: ...
+
+
+class Source(Protocol):
+    provider: str
+    client: JsonClient
+
+    def fetch(self, snapshots: dict[str, MatchSnapshot]) -> tuple[list[MatchSnapshot], list[Rejected]]: ...
+
+
+@dataclass
+class FootballDataSource:
+    """Bulk `/v4/matches` first; a match's detail only for high-priority live matches the budget still allows."""
+
+    client: JsonClient
+    competitions: tuple[str, ...] = ()
+    high_priority: frozenset[str] = frozenset()
+    provider: str = "football-data"
+
+    def fetch(self, known: dict[str, MatchSnapshot]) -> tuple[list[MatchSnapshot], list[Rejected]]:
+        snapshots, rejected = football_data_parser.parse_matches(football_data_client.matches(self.client, self.competitions))
+        by_id = {snapshot.provider_match_id: snapshot for snapshot in snapshots}
+        for match_id in sorted(self.high_priority):
+            snapshot = by_id.get(match_id)
+            if snapshot is None or snapshot.status not in schedule.IN_PLAY:
+                continue
+            if self.client.budget.wait_time(self.client.clock()) > 0:
+                break  # detail is a bonus: never wait or overspend for it
+            detail, detail_rejected = football_data_parser.parse_matches(football_data_client.match(self.client, match_id))
+            rejected += detail_rejected
+            for item in detail:
+                by_id[item.provider_match_id] = item
+        return list(by_id.values()), rejected
+
+
+@dataclass
+class ApiFootballSource:
+    """`fixtures?ids=` for followed fixtures (events, line-ups, stats in one call), else `fixtures?live=all`."""
+
+    client: ApiFootballClient
+    fixture_ids: tuple[str, ...] = ()
+    leagues: tuple[str, ...] = ()
+    provider: str = "api-football"
+
+    def fetch(self, known: dict[str, MatchSnapshot]) -> tuple[list[MatchSnapshot], list[Rejected]]:
+        snapshots: list[MatchSnapshot] = []
+        rejected: list[Rejected] = []
+        if not self.fixture_ids:
+            return api_football_parser.parse_fixtures(self.client.live(self.leagues))
+        for start in range(0, len(self.fixture_ids), IDS_PER_CALL):
+            batch = list(self.fixture_ids[start:start + IDS_PER_CALL])
+            # Only fixtures still worth a call (not far-future, not long finished).
+            if known and not any(_due_anyway(known.get(f"{self.provider}:{i}"), self.client.clock()) for i in batch):
+                continue
+            found, bad = api_football_parser.parse_fixtures(self.client.by_ids(batch))
+            snapshots += found
+            rejected += bad
+        return snapshots, rejected
+
+
+def _due_anyway(snapshot: MatchSnapshot | None, now: float) -> bool:
+    return snapshot is None or schedule.poll_interval(snapshot.status, _epoch(snapshot.kickoff), now) is not None
+
+
+def _epoch(moment: str | None) -> float | None:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00")).timestamp() if moment else None
+
+
+@dataclass
+class PollResult:
+    sent: int = 0
+    dead_letters: int = 0
+    next_delay: float = DISCOVERY_INTERVAL
+    error: str | None = None
+
+
+@dataclass
+class Poller:
+    source: Source
+    sink: Sink
+    high_priority: frozenset[str] = frozenset()
+    state_path: Path | None = None
+    clock: Callable[[], float] = time.time
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.differ = SnapshotDiffer(load_states(self.state_path))
+        self.snapshots: dict[str, MatchSnapshot] = {}
+
+    @property
+    def provider(self) -> str:
+        return self.source.provider
+
+    def _dead_letter(self, payload: Any, reason: str, body: bytes | None = None) -> None:
+        raw = body if body is not None else json.dumps(payload, ensure_ascii=False, default=str).encode()
+        self.sink.dead_letter("live-matches", f"{self.provider}:poll", raw, reason)
+
+    def poll_once(self) -> PollResult:
+        """One round: fetch, send what changed, dead-letter what is unusable; says when to poll next."""
+        result = PollResult()
+        try:
+            snapshots, rejected = self.source.fetch(self.snapshots)
+        except BudgetExhausted as error:
+            result.error = str(error)
+            result.next_delay = max(1.0, error.retry_at - self.clock())
+            return result
+        except ProviderPayloadError as error:
+            self._dead_letter(None, str(error), error.body)
+            result.dead_letters += 1
+            result.error = str(error)
+            result.next_delay = AFTER_FAILURE
+            return result
+        except ProviderError as error:
+            result.error = str(error)
+            result.next_delay = AFTER_FAILURE
+            return result
+        now = self.clock()
+        for payload, reason in rejected:
+            self._dead_letter(payload, reason)
+            result.dead_letters += 1
+        for snapshot in snapshots:
+            self.snapshots[snapshot.match_id] = snapshot
+            for message in self.differ.update(snapshot, now):
+                self.sink.send(message.contract, message.key, message.value)
+                result.sent += 1
+        result.next_delay = self.next_delay(now)
+        save_states(self.state_path, self.differ.states)
+        return result
+
+    def next_delay(self, now: float) -> float:
+        """The shortest interval any known match asks for, stretched to fit the day's budget."""
+        intervals, horizons = [], []
+        for snapshot in self.snapshots.values():
+            kickoff = _epoch(snapshot.kickoff)
+            high = snapshot.provider_match_id in self.high_priority
+            interval = schedule.poll_interval(snapshot.status, kickoff, now, high)
+            if interval is not None:
+                intervals.append(interval)
+                if kickoff is not None:
+                    horizons.append(kickoff + schedule.MATCH_DURATION - now)
+        if not intervals:
+            return DISCOVERY_INTERVAL
+        budget = self.source.client.budget
+        horizon = max(max(horizons, default=0.0), schedule.LIVE)
+        stretched = schedule.budget_interval(budget.remaining_today(now), horizon)
+        return max(min(intervals), min(stretched, budget.day_resets_at(now) - now))
+
+    def run(self, once: bool = False, on_round: Callable[[PollResult], None] | None = None) -> None:
+        """Poll until stopped (or one round with `once`)."""
+        while not self.stopping.is_set():
+            result = self.poll_once()
+            if result.error:
+                log.warning("%s: %s", self.provider, result.error)
+            if on_round is not None:
+                on_round(result)
+            if once:
+                return
+            self.stopping.wait(result.next_delay)
+
+
+def load_states(path: Path | None) -> dict[str, MatchState]:
+    if path is None or not path.exists():
+        return {}
+    data = json.loads(path.read_text())
+    return {match_id: MatchState.from_dict(state) for match_id, state in data.items()}
+
+
+def save_states(path: Path | None, states: dict[str, MatchState]) -> None:
+    """Write the poller's memory atomically, so a crash leaves the old file or the new one."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as handle:
+        json.dump({match_id: state.to_dict() for match_id, state in states.items()}, handle)
+    os.replace(handle.name, path)
+
+
+def ids(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value.strip() for value in values if value.strip())
