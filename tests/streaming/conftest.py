@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import sys
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).parent))  # the `pipeline` helpers next to this file
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +42,13 @@ def russia_saudi_messages() -> list[dict]:
 @pytest.fixture(scope="session")
 def contracts_dir() -> Path:
     return ROOT / "ingest" / "contracts"
+
+
+@pytest.fixture
+def pipeline(new_topic, tmp_path, pg_conn):
+    """Topics, tables, checkpoints and Parquet root of this test only; tables dropped after."""
+    from pipeline import Pipeline
+
+    isolated = Pipeline(new_topic, tmp_path, pg_conn)
+    yield isolated
+    isolated.drop_tables()

@@ -1,0 +1,57 @@
+"""Command line: `python -m streaming run|migrate|purge|ddl`; errors end in one sentence, no trace."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from .errors import StreamingError
+from .settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m streaming", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="land the topics in PostgreSQL and Parquet")
+    run.add_argument("--available-now", action="store_true", help="process everything in Kafka, then exit")
+    run.add_argument("--master", help="Spark master URL (default SPARK_MASTER, else local[*])")
+    commands.add_parser("migrate", help="create the tables of schema streaming")
+    purge = commands.add_parser("purge", help="delete hot rows older than the retention")
+    purge.add_argument("--days", type=int, help="retention in days (default STREAMING_HOT_RETENTION_DAYS)")
+    commands.add_parser("ddl", help="print the DDL generated from the contracts")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        settings = Settings.from_env()
+        if args.command == "run":
+            from . import job
+
+            job.run(settings.with_overrides(spark_master=args.master), args.available_now)
+        elif args.command == "migrate":
+            from . import job
+
+            job.migrate(settings, job.load_contracts(settings))
+            print(f"Tables of schema streaming are up to date (prefix {settings.table_prefix!r}).")
+        elif args.command == "purge":
+            from .purge import purge as purge_rows
+
+            days = args.days if args.days is not None else settings.hot_retention_days
+            if days < 1:
+                raise StreamingError(f"--days must be at least 1, not {days}.")
+            deleted = purge_rows(settings, days)
+            print(f"Deleted rows landed more than {days} days ago: " + ", ".join(f"{t} {n}" for t, n in deleted.items()))
+        elif args.command == "ddl":
+            from . import ddl, job
+
+            print(ddl.render(job.load_contracts(settings)), end="")
+    except StreamingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Idempotent bulk writes to PostgreSQL: COPY into a temporary table, then INSERT ... ON CONFLICT.
+
+A micro-batch lands in one transaction together with its row in `landed_batches`, so a batch
+that Spark replays after a crash is recognised and skipped, and rows never land twice.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import psycopg2
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from psycopg2 import sql
+
+from .errors import StreamingError
+from .settings import PostgresSettings
+
+
+@dataclass(frozen=True)
+class Upsert:
+    """Rows for one table: insert new keys only, or overwrite the measures of existing keys."""
+
+    table: str  # schema-qualified
+    rows: pa.Table
+    key: tuple[str, ...]
+    update: bool = False  # False: ON CONFLICT DO NOTHING (first copy of a message wins)
+    order_by: tuple[str, ...] = ()  # which duplicate of a key inside the batch wins
+
+
+def connect(settings: PostgresSettings):
+    try:
+        return psycopg2.connect(**settings.connect_kwargs())
+    except psycopg2.OperationalError as error:
+        raise StreamingError(
+            f"Cannot connect to PostgreSQL at {settings.host}:{settings.port} as {settings.user} "
+            f"({str(error).strip().splitlines()[0]}): run `make up` or set POSTGRES_HOST/POSTGRES_PORT/POSTGRES_USER/POSTGRES_PASSWORD."
+        ) from None
+
+
+def _csv(rows: pa.Table) -> io.BytesIO:
+    buffer = io.BytesIO()
+    pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    buffer.seek(0)
+    return buffer
+
+
+def _qualified(table: str) -> sql.Composable:
+    schema, name = table.split(".")
+    return sql.Identifier(schema, name)
+
+
+def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
+    if upsert.rows.num_rows == 0:
+        return 0
+    columns = [c for c in upsert.rows.column_names if c != "batch_id"]
+    temp = sql.Identifier(f"incoming_{upsert.table.split('.')[-1]}")
+    target = _qualified(upsert.table)
+    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
+    # Same column types as the target, none of its constraints (those apply on the INSERT).
+    cursor.execute(
+        sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(temp, cols, target)
+    )
+    cursor.copy_expert(
+        sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(temp, cols).as_string(cursor),
+        _csv(upsert.rows.select(columns)),
+    )
+    key = sql.SQL(", ").join(map(sql.Identifier, upsert.key))
+    order = sql.SQL(", ").join(map(sql.Identifier, (*upsert.key, *upsert.order_by)))
+    if upsert.update:
+        measures = [c for c in columns if c not in upsert.key]
+        action = sql.SQL("DO UPDATE SET {}, landed_at = now(), batch_id = EXCLUDED.batch_id").format(
+            sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in measures)
+        )
+    else:
+        action = sql.SQL("DO NOTHING")
+    cursor.execute(
+        sql.SQL(
+            "INSERT INTO {target} ({cols}, batch_id) "
+            "SELECT DISTINCT ON ({key}) {cols}, %s FROM {temp} ORDER BY {order} "
+            "ON CONFLICT ({key}) {action}"
+        ).format(target=target, cols=cols, key=key, temp=temp, order=order, action=action),
+        (batch_id,),
+    )
+    return cursor.rowcount
+
+
+def land_batch(conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int) -> bool:
+    """Write a micro-batch's upserts in one transaction; False when this batch had landed already."""
+    with conn:  # commits, or rolls back on any error
+        with conn.cursor() as cursor:
+            cursor.execute(
+                sql.SQL("SELECT 1 FROM {} WHERE checkpoint = %s AND batch_id = %s").format(_qualified(batches_table)),
+                (checkpoint, batch_id),
+            )
+            if cursor.fetchone():
+                return False
+            landed = sum(_upsert(cursor, upsert, batch_id) for upsert in upserts)
+            cursor.execute(
+                sql.SQL("INSERT INTO {} (checkpoint, batch_id, rows_landed, dead_letters) VALUES (%s, %s, %s, %s)").format(
+                    _qualified(batches_table)
+                ),
+                (checkpoint, batch_id, landed, dead_letters),
+            )
+    return True

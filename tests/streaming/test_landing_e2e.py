@@ -1,0 +1,104 @@
+"""End to end on real matches: replay -> Kafka -> `streaming run --available-now` -> PostgreSQL + Parquet."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections import Counter
+
+import pytest
+from confluent_kafka import Producer
+
+from pipeline import official_results, source_counts
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+# Russia 5-0 Saudi Arabia, Croatia 2-0 Nigeria, France 2-1 Australia (World Cup 2018).
+MATCHES = [7525, 7529, 7530]
+
+
+def assert_exactly_once(pipeline, expected: Counter) -> None:
+    assert pipeline.counts_per_match("match_events") == expected
+    parquet = pipeline.parquet("match_events")
+    assert Counter(parquet.column("match_id").to_pylist()) == expected
+    assert len(set(parquet.column("event_id").to_pylist())) == parquet.num_rows
+
+
+def test_every_replayed_event_lands_once_in_postgres_and_parquet(pipeline):
+    pipeline.replay(MATCHES[:2])
+    pipeline.run_available_now()
+    assert_exactly_once(pipeline, source_counts(MATCHES[:2]))
+    # The last snapshot of each match carries the official final score.
+    finals = dict(pipeline.rows(
+        "SELECT DISTINCT ON (match_id) match_id, (home_score, away_score)::text FROM {live_matches} ORDER BY match_id, sequence DESC"
+    ))
+    assert finals == {m: f"({h},{a})" for m, (h, a) in official_results(MATCHES[:2]).items()}
+    for name in ("live_matches", "player_live_stats", "team_live_stats"):
+        landed = sum(pipeline.counts_per_match(name).values())
+        assert landed > 0 and landed == pipeline.parquet(name).num_rows
+    assert pipeline.rows("SELECT count(*) FROM {dead_letter}") == [(0,)]
+    # Every query reported its progress for the health dashboard.
+    names = {r[0] for r in pipeline.rows("SELECT DISTINCT query_name FROM {pipeline_metrics}")}
+    assert {"land-postgres", "parquet-match_events", "team-momentum-5min"} <= names
+
+
+@pytest.mark.slow
+def test_rerun_and_sigkill_mid_backfill_neither_lose_nor_double(pipeline):
+    pipeline.replay(MATCHES)
+    expected = source_counts(MATCHES)
+    # Small batches, so the kill lands in the middle of a backfill of many batches.
+    pipeline.env["STREAMING_MAX_OFFSETS_PER_TRIGGER"] = "1500"
+    process = pipeline.streaming("run", "--available-now", start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        landed = pipeline.rows("SELECT count(*) FROM {landed_batches}") if _exists(pipeline, "landed_batches") else [(0,)]
+        if landed[0][0] >= 3:
+            break
+        assert process.poll() is None, process.stderr.read()[-3000:]
+        time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGKILL)  # the driver and its JVM die at once, like a lost machine
+    process.wait(timeout=30)
+    partial = sum(pipeline.counts_per_match("match_events").values())
+    assert 0 < partial < sum(expected.values()), "the kill must land mid-backfill"
+    pipeline.run_available_now()
+    assert_exactly_once(pipeline, expected)
+    pipeline.run_available_now()  # a second run over the same data changes nothing
+    assert_exactly_once(pipeline, expected)
+
+
+def _exists(pipeline, name: str) -> bool:
+    return bool(pipeline.rows("SELECT to_regclass(%s) IS NOT NULL", pipeline.table(name))[0][0])
+
+
+def bad_messages(good: dict, count: int) -> list[tuple[bytes | None, str]]:
+    """`count` malformed or contract-breaking payloads made from one real message, with the reason."""
+    kinds = [
+        (lambda i: f"{{not json {i}".encode(), "not valid JSON"),
+        (lambda i: json.dumps([i, good["match_id"]]).encode(), "not a JSON object"),
+        (lambda i: json.dumps({**good, "event_id": f"{i:08d}-0000-4000-8000-000000000000", "minute": "ten"}).encode(), "minute must be integer, not string"),
+        (lambda i: json.dumps({k: v for k, v in good.items() if k != "match_id"} | {"event_id": f"{i:08d}-0000-4000-8000-000000000001"}).encode(), "missing required field match_id"),
+        (lambda i: json.dumps({**good, "event_id": f"{i:08d}-0000-4000-8000-000000000002", "period": 9}).encode(), "period is above its maximum 5"),
+    ]
+    return [(kinds[i % len(kinds)][0](i), kinds[i % len(kinds)][1]) for i in range(count)]
+
+
+def test_a_thousand_bad_messages_go_to_dead_letters_and_good_ones_land(pipeline, kafka_config, russia_saudi_messages):
+    good = next(m["value"] for m in russia_saudi_messages if m["topic"] == "match-events")
+    bad = bad_messages(good, 1000)
+    producer = Producer(kafka_config)
+
+    def produce(chunk):
+        for payload, _ in chunk:
+            producer.produce(pipeline.topics["match_events"], payload, key=good["match_id"])
+        producer.flush(30)
+
+    produce(bad[:500])
+    pipeline.replay(MATCHES[:1])
+    produce(bad[500:])
+    pipeline.run_available_now()
+    reasons = Counter(dict(pipeline.rows("SELECT reason, count(*) FROM {dead_letter} GROUP BY reason")))
+    assert reasons == Counter(reason for _, reason in bad)
+    assert pipeline.rows("SELECT count(*) FROM {dead_letter} WHERE payload IS NULL OR topic <> %s", pipeline.topics["match_events"]) == [(0,)]
+    assert_exactly_once(pipeline, source_counts(MATCHES[:1]))
