@@ -34,3 +34,8 @@ SQLLAB_CTAS_NO_LIMIT = True
 DATA_CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 10}
 SUPERSET_WEBSERVER_TIMEOUT = 60
 ROW_LIMIT = 10000
+
+# The stack runs gunicorn on 127.0.0.1:SUPERSET_PORT; `superset run` uses the same port.
+SUPERSET_WEBSERVER_PORT = int(os.environ.get("SUPERSET_PORT") or 8088)
+# Assets are imported and exported as code; the REST API is what the export script and tests use.
+FAB_API_SWAGGER_UI = False

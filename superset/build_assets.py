@@ -1,0 +1,337 @@
+"""Build matchday's datasets, charts and dashboards in a running Superset through its REST API.
+
+The documented way to change the dashboards: edit the specification below (or the dashboard
+in the UI), run this against `make up`'s Superset, then `export_assets.py` writes
+superset/assets/, which is what the stack imports. Run again, it updates the objects in place.
+
+    .venv/bin/python superset/build_assets.py && .venv/bin/python superset/export_assets.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from superset_api import SupersetApi, SupersetApiError
+
+REFRESH_SECONDS = 30
+DATABASE = "matchday"
+# Physical datasets: the marts that dbt builds, and the pipeline's own tables for its health.
+DATASETS = {
+    "scoreboard": "marts",
+    "match_timeline": "marts",
+    "team_momentum": "marts",
+    "shot_xg": "marts",
+    "win_probability": "marts",
+    "player_performance": "marts",
+    "fantasy_points": "marts",
+    "pipeline_metrics": "streaming",
+    "dead_letter": "streaming",
+}
+LIVE_STATUSES = "('LIVE', 'HALF_TIME', 'BREAK', 'EXTRA_TIME', 'PENALTIES')"
+
+
+def metric(label: str, expression: str) -> dict:
+    return {"expressionType": "SQL", "sqlExpression": expression, "label": label, "hasCustomLabel": True,
+            "optionName": f"metric_{label.lower().replace(' ', '_').replace('/', '_')}"}
+
+
+@dataclass
+class Chart:
+    name: str
+    dataset: str
+    viz_type: str
+    form_data: dict
+    queries: list[dict]
+    post_processing: list[dict] = field(default_factory=list)
+
+    def query_context(self, dataset_id: int) -> dict:
+        """What the chart's plugin sends to /api/v1/chart/data, saved so the chart's own
+        /api/v1/chart/{id}/data endpoint (and an alert or a report) can run it."""
+        base = {"filters": [], "extras": {"having": "", "where": ""}, "applied_time_extras": {},
+                "annotation_layers": [], "url_params": {}, "custom_params": {}, "custom_form_data": {},
+                "time_range": "No filter"}
+        queries = [base | query | {"post_processing": self.post_processing} for query in self.queries]
+        return {"datasource": {"id": dataset_id, "type": "table"}, "force": False, "queries": queries,
+                "form_data": self.form_data | {"datasource": f"{dataset_id}__table"},
+                "result_format": "json", "result_type": "full"}
+
+
+def _common(viz_type: str, **extra: Any) -> dict:
+    return {"viz_type": viz_type, "adhoc_filters": [], "time_range": "No filter", **extra}
+
+
+def table(name: str, dataset: str, columns: list[str], order_by: str, descending: bool = True,
+          limit: int = 100) -> Chart:
+    """Rows as they are, newest or biggest first."""
+    form = _common("table", query_mode="raw", all_columns=columns, order_by_cols=[json.dumps([order_by, not descending])],
+                   row_limit=limit, server_pagination=False, include_search=True, table_timestamp_format="smart_date")
+    query = {"columns": columns, "metrics": [], "orderby": [[order_by, not descending]], "row_limit": limit}
+    return Chart(name, dataset, "table", form, [query])
+
+
+def leaders(name: str, dataset: str, groupby: list[str], metrics: list[dict], limit: int = 15) -> Chart:
+    """Totals per group, ranked by the first metric."""
+    form = _common("table", query_mode="aggregate", groupby=groupby, metrics=metrics,
+                   timeseries_limit_metric=metrics[0], order_desc=True, row_limit=limit, server_pagination=False)
+    query = {"columns": groupby, "metrics": metrics, "orderby": [[metrics[0], False]], "row_limit": limit}
+    return Chart(name, dataset, "table", form, [query])
+
+
+def series(name: str, dataset: str, x_axis: str, metrics: list[dict], groupby: list[str] | None = None,
+           kind: str = "line", time_grain: str | None = None, limit: int = 10000) -> Chart:
+    """A line or bar chart over a generic x-axis (minute, window, time), one series per group."""
+    groupby = groupby or []
+    viz_type = f"echarts_timeseries_{kind}"
+    form = _common(viz_type, x_axis=x_axis, metrics=metrics, groupby=groupby, row_limit=limit,
+                   x_axis_sort_asc=True, show_legend=True, rich_tooltip=True, truncateYAxis=False)
+    axis = {"columnType": "BASE_AXIS", "sqlExpression": x_axis, "label": x_axis, "expressionType": "SQL"}
+    if time_grain:
+        form["time_grain_sqla"] = time_grain
+        axis["timeGrain"] = time_grain
+    query = {"columns": [axis, *groupby], "series_columns": groupby, "metrics": metrics,
+             "orderby": [[metrics[0], False]], "row_limit": limit, "series_limit": 0}
+    post = [
+        {"operation": "pivot", "options": {"index": [x_axis], "columns": groupby, "drop_missing_columns": False,
+                                          "aggregates": {m["label"]: {"operator": "mean"} for m in metrics}}},
+        {"operation": "flatten"},
+    ]
+    return Chart(name, dataset, viz_type, form, [query], post)
+
+
+def bubble(name: str, dataset: str, entity: str, series_column: str, x: dict, y: dict, size: dict,
+           limit: int = 1000) -> Chart:
+    """A scatter of entities at (x, y) sized by a metric: the shot map."""
+    form = _common("bubble_v2", entity=entity, series=series_column, x=x, y=y, size=size, max_bubble_size="25",
+                   row_limit=limit, show_legend=True, x_axis_label="", y_axis_label="", opacity=0.6)
+    query = {"columns": [entity, series_column], "metrics": [x, y, size], "orderby": [[size, False]],
+             "row_limit": limit}
+    return Chart(name, dataset, "bubble_v2", form, [query])
+
+
+def big_number(name: str, dataset: str, value: dict, subheader: str = "") -> Chart:
+    form = _common("big_number_total", metric=value, subheader=subheader, header_font_size=0.4,
+                   subheader_font_size=0.15, y_axis_format="SMART_NUMBER")
+    return Chart(name, dataset, "big_number_total", form, [{"metrics": [value]}])
+
+
+# --- The dashboards -----------------------------------------------------------------------
+
+@dataclass
+class Dashboard:
+    title: str
+    slug: str
+    rows: list[list[tuple[Chart, int]]]
+    match_filter: bool = False
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [chart for row in self.rows for chart, _ in row]
+
+
+SCORE = metric("Goals", "SUM(home_score + away_score)")
+DASHBOARDS = [
+    Dashboard("Live scoreboard", "live-scoreboard", [
+        [(big_number("Live matches", "scoreboard", metric("Live", f"COUNT(*) FILTER (WHERE status IN {LIVE_STATUSES})"),
+                     "being played now"), 4),
+         (big_number("Matches", "scoreboard", metric("Matches", "COUNT(*)"), "live and recent"), 4),
+         (big_number("Goals scored", "scoreboard", SCORE, "in these matches"), 4)],
+        [(table("Scoreboard", "scoreboard",
+                ["competition", "home_team", "home_score", "away_score", "away_team", "status", "minute",
+                 "home_penalties", "away_penalties", "updated_at"], "updated_at", limit=200), 12)],
+    ]),
+    Dashboard("Match centre", "match-centre", [
+        [(table("Match timeline", "match_timeline",
+                ["minute", "event_type", "team", "player_name", "home_score", "away_score"], "minute", False, 300), 5),
+         (series("Win probability", "win_probability", "minute",
+                 [metric("Home win", "MAX(p_home)"), metric("Draw", "MAX(p_draw)"),
+                  metric("Away win", "MAX(p_away)")]), 7)],
+        [(series("Momentum per 5 minutes", "team_momentum", "window_start",
+                 [metric("Momentum", "SUM(momentum_index)")], ["team"], kind="bar"), 6),
+         (bubble("Shot map", "shot_xg", "event_id", "team",
+                 metric("x", "MAX(location_x)"), metric("y", "MAX(location_y)"), metric("xG", "SUM(xg)")), 6)],
+        [(leaders("Players in this match", "player_performance", ["player_name", "team"],
+                  [metric("Minutes", "MAX(minutes_played)"), metric("Goals", "SUM(goals)"),
+                   metric("Assists", "SUM(assists)"), metric("Shots", "SUM(shots)"), metric("xG", "SUM(xg)"),
+                   metric("Passes completed", "SUM(passes_completed)"), metric("Tackles", "SUM(tackles)")],
+                  limit=40), 12)],
+    ], match_filter=True),
+    Dashboard("Player performance", "player-performance", [
+        [(leaders("Top scorers", "player_performance", ["player_name", "team"],
+                  [metric("Goals", "SUM(goals)"), metric("Assists", "SUM(assists)")]), 4),
+         (leaders("Expected goals", "player_performance", ["player_name", "team"],
+                  [metric("xG", "ROUND(SUM(xg)::numeric, 2)"), metric("Shots", "SUM(shots)")]), 4),
+         (leaders("Shots", "player_performance", ["player_name", "team"],
+                  [metric("Shots", "SUM(shots)"), metric("On target", "SUM(shots_on_target)")]), 4)],
+        [(leaders("Passing", "player_performance", ["player_name", "team"],
+                  [metric("Passes completed", "SUM(passes_completed)"),
+                   metric("Pass accuracy", "ROUND(AVG(pass_accuracy)::numeric, 1)")]), 6),
+         (leaders("Tackles and interceptions", "player_performance", ["player_name", "team"],
+                  [metric("Tackles", "SUM(tackles)"), metric("Interceptions", "SUM(interceptions)")]), 6)],
+        [(table("Per match", "player_performance",
+                ["match_id", "player_name", "team", "minutes_played", "goals", "assists", "shots", "shots_on_target",
+                 "xg", "passes_completed", "pass_accuracy", "tackles", "interceptions", "yellow_cards", "red_cards"],
+                "xg", limit=500), 12)],
+    ]),
+    Dashboard("Fantasy live", "fantasy-live", [
+        [(leaders("Top performers", "fantasy_points", ["player_name", "team"],
+                  [metric("Points", "SUM(total_points)")], limit=10), 4),
+         (table("Points with breakdown", "fantasy_points",
+                ["match_id", "player_name", "team", "position", "total_points", "minutes_points", "goal_points",
+                 "assist_points", "clean_sheet_points", "save_points", "goals_conceded_points", "card_points",
+                 "defensive_contribution_points", "bonus_points"], "total_points", limit=500), 8)],
+    ]),
+    Dashboard("Pipeline health", "pipeline-health", [
+        [(big_number("Batches", "pipeline_metrics", metric("Batches", "COUNT(*)"), "micro-batches landed"), 3),
+         (big_number("Rows per second", "pipeline_metrics",
+                     metric("Rows/s", "ROUND(AVG(processed_rows_per_second)::numeric, 1)"), "processed, average"), 3),
+         (big_number("Kafka lag", "pipeline_metrics", metric("Lag", "COALESCE(MAX(kafka_max_offsets_behind), 0)"),
+                     "offsets behind, worst"), 3),
+         (big_number("Dead letters", "dead_letter", metric("Dead letters", "COUNT(*)"), "messages refused"), 3)],
+        [(series("Throughput", "pipeline_metrics", "progress_at",
+                 [metric("Processed rows/s", "AVG(processed_rows_per_second)"),
+                  metric("Input rows/s", "AVG(input_rows_per_second)")], time_grain="PT1M"), 6),
+         (series("Batch latency", "pipeline_metrics", "progress_at",
+                 [metric("Batch duration (ms)", "AVG(batch_duration_ms)")], ["query_name"], time_grain="PT1M"), 6)],
+        [(series("Kafka lag over time", "pipeline_metrics", "progress_at",
+                 [metric("Offsets behind", "MAX(kafka_max_offsets_behind)")], ["query_name"], time_grain="PT1M"), 6),
+         (series("Dead letters per topic", "dead_letter", "topic", [metric("Dead letters", "COUNT(*)")],
+                 kind="bar"), 6)],
+    ]),
+]
+
+
+# --- Building them through the API ----------------------------------------------------------
+
+def _database_id(api: SupersetApi) -> int:
+    found = api.list("database", database_name=DATABASE)
+    if not found:
+        raise SystemExit(f"Superset has no `{DATABASE}` database connection: run `python -m stack.superset up` first.")
+    return found[0]["id"]
+
+
+def ensure_dataset(api: SupersetApi, database_id: int, table: str) -> int:
+    schema = DATASETS[table]
+    existing = [d for d in api.list("dataset", table_name=table) if d["schema"] == schema]
+    if existing:
+        dataset_id = existing[0]["id"]
+        # Pick up columns added to the mart since the dataset was made.
+        api.put(f"/api/v1/dataset/{dataset_id}/refresh", {})
+        return dataset_id
+    return api.post("/api/v1/dataset/", {"database": database_id, "schema": schema, "table_name": table})["id"]
+
+
+def ensure_chart(api: SupersetApi, chart: Chart, dataset_id: int, dashboard_id: int) -> int:
+    form = chart.form_data | {"datasource": f"{dataset_id}__table"}
+    body = {"slice_name": chart.name, "viz_type": chart.viz_type, "datasource_id": dataset_id,
+            "datasource_type": "table", "params": json.dumps(form),
+            "query_context": json.dumps(chart.query_context(dataset_id)), "dashboards": [dashboard_id]}
+    existing = [c for c in api.list("chart", slice_name=chart.name) if dashboard_id in
+                [d["id"] for d in api.get(f"/api/v1/chart/{c['id']}")["result"].get("dashboards", [])]]
+    if existing:
+        api.put(f"/api/v1/chart/{existing[0]['id']}", body)
+        return existing[0]["id"]
+    return api.post("/api/v1/chart/", body)["id"]
+
+
+def layout(dashboard: Dashboard, chart_ids: dict[str, int], chart_uuids: dict[str, str]) -> dict:
+    """The grid, rows of charts; each chart named by uuid too, which is how an import finds it."""
+    position: dict[str, Any] = {
+        "DASHBOARD_VERSION_KEY": "v2",
+        "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
+        "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
+        "HEADER_ID": {"type": "HEADER", "id": "HEADER_ID", "meta": {"text": dashboard.title}},
+    }
+    for r, row in enumerate(dashboard.rows):
+        row_id = f"ROW-{r}"
+        position["GRID_ID"]["children"].append(row_id)
+        position[row_id] = {"type": "ROW", "id": row_id, "children": [], "parents": ["ROOT_ID", "GRID_ID"],
+                            "meta": {"background": "BACKGROUND_TRANSPARENT"}}
+        for c, (chart, width) in enumerate(row):
+            chart_id = f"CHART-{r}-{c}"
+            position[row_id]["children"].append(chart_id)
+            height = 30 if chart.viz_type == "big_number_total" else 60
+            position[chart_id] = {"type": "CHART", "id": chart_id, "children": [],
+                                  "parents": ["ROOT_ID", "GRID_ID", row_id],
+                                  "meta": {"width": width, "height": height, "chartId": chart_ids[chart.name],
+                                           "uuid": chart_uuids[chart.name], "sliceName": chart.name}}
+    return position
+
+
+def metadata(dashboard: Dashboard, chart_ids: dict[str, int], dataset_ids: dict[str, int]) -> dict:
+    native_filters = []
+    if dashboard.match_filter:
+        native_filters.append({
+            "id": "NATIVE_FILTER-match", "name": "Match", "filterType": "filter_select", "type": "NATIVE_FILTER",
+            "targets": [{"datasetId": dataset_ids["scoreboard"], "column": {"name": "match_id"}}],
+            # One match at a time, the first one preselected, so the timeline is never a mix of matches.
+            "controlValues": {"enableEmptyFilter": True, "defaultToFirstItem": True, "multiSelect": False,
+                              "searchAllOptions": False, "inverseSelection": False},
+            "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
+            "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
+            "description": "",
+        })
+    return {"refresh_frequency": REFRESH_SECONDS, "timed_refresh_immune_slices": [], "expanded_slices": {},
+            "color_scheme": "supersetColors", "label_colors": {}, "shared_label_colors": [],
+            "cross_filters_enabled": False, "native_filter_configuration": native_filters,
+            "chart_configuration": {}, "default_filters": "{}"}
+
+
+def build(api: SupersetApi) -> list[str]:
+    database_id = _database_id(api)
+    dataset_ids: dict[str, int] = {}
+    missing: set[str] = set()
+    built = []
+    for dashboard in DASHBOARDS:
+        needed = {chart.dataset for chart in dashboard.charts} | ({"scoreboard"} if dashboard.match_filter else set())
+        for table in sorted(needed - dataset_ids.keys() - missing):
+            try:
+                dataset_ids[table] = ensure_dataset(api, database_id, table)
+            except SupersetApiError as exc:
+                # A mart dbt has not built yet: its charts wait for the next run.
+                missing.add(table)
+                built.append(f"  skipped {DATASETS[table]}.{table}: {str(exc)[:160]}")
+        charts = [chart for chart in dashboard.charts if chart.dataset in dataset_ids]
+        if not charts or (dashboard.match_filter and "scoreboard" not in dataset_ids):
+            built.append(f"{dashboard.title}: skipped, none of its tables exist yet")
+            continue
+        shown = Dashboard(dashboard.title, dashboard.slug,
+                          [[(c, w) for c, w in row if c in charts] for row in dashboard.rows], dashboard.match_filter)
+        shown.rows = [row for row in shown.rows if row]
+        existing = api.list("dashboard", slug=dashboard.slug)
+        if existing:
+            dashboard_id = existing[0]["id"]
+        else:
+            dashboard_id = api.post("/api/v1/dashboard/", {"dashboard_title": dashboard.title, "slug": dashboard.slug,
+                                                           "published": True})["id"]
+        chart_ids = {chart.name: ensure_chart(api, chart, dataset_ids[chart.dataset], dashboard_id)
+                     for chart in charts}
+        chart_uuids = {name: api.get(f"/api/v1/chart/{chart_id}")["result"]["uuid"] for name, chart_id in chart_ids.items()}
+        api.put(f"/api/v1/dashboard/{dashboard_id}", {
+            "dashboard_title": dashboard.title, "slug": dashboard.slug, "published": True,
+            "position_json": json.dumps(layout(shown, chart_ids, chart_uuids)),
+            "json_metadata": json.dumps(metadata(shown, chart_ids, dataset_ids)),
+        })
+        built.append(f"{dashboard.title}: {len(chart_ids)} of {len(dashboard.charts)} charts")
+    return built
+
+
+def main() -> int:
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    from stack.superset import SupersetSettings
+
+    settings = SupersetSettings.from_env()
+    try:
+        api = SupersetApi(settings.url, settings.admin_user, settings.admin_password)
+        for line in build(api):
+            print(line)
+    except SupersetApiError as exc:
+        print(f"build_assets: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
