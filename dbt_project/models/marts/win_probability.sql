@@ -2,12 +2,20 @@
 -- left, expected goals from pre-match Elo ratings (seed elo_ratings, rated before the match
 -- day) and the parameters fitted by dbt_project.fitting. The forecast is the result at the
 -- end of the phase being played: 90 minutes, then 120 once extra time has started.
--- Teams without a rating (club teams so far) play at the initial 1500.
-with parameters as (
+-- Teams without a rating (club teams so far) play at the initial 1500. Home advantage
+-- applies unless the match is known to be played at a neutral venue.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
+
+with changed as (
+    {{ changed_matches([ref('stg_streaming__match_events'), ref('stg_streaming__live_matches')]) }}
+),
+
+parameters as (
     select
         max(case when parameter = 'intercept' then value end) as intercept,
         max(case when parameter = 'elo' then value end) as elo,
         max(case when parameter = 'home' then value end) as home,
+        max(case when parameter = 'away' then value end) as away,
         max(case when parameter = 'extra_time_factor' then value end) as extra_time_factor,
         max(case when parameter = 'max_goals' then value end)::integer as max_goals
     from {{ ref('win_probability_parameters') }}
@@ -18,13 +26,16 @@ matches as (
         match_id,
         home_team,
         away_team,
+        is_neutral_venue,
         coalesce(match_date, updated_at::date) as match_date
     from {{ ref('scoreboard') }}
+    where match_id in (select changed.match_id from changed)
 ),
 
 rated as (
     select
         m.match_id,
+        m.is_neutral_venue,
         coalesce(home_elo.rating, 1500) - coalesce(away_elo.rating, 1500) as rating_difference
     from matches as m
     left join lateral (
@@ -46,9 +57,14 @@ events as (
         minute,
         sequence,
         home_score,
-        away_score
+        away_score,
+        -- The match clock reached so far in the provider's order: an event filed under an
+        -- earlier minute than the ones before it (a data slip) cannot move the score back.
+        max(minute) over (
+            partition by match_id order by period, sequence rows between unbounded preceding and current row
+        ) as clock_so_far
     from {{ ref('stg_streaming__match_events') }}
-    where period between 1 and 4
+    where period between 1 and 4 and match_id in (select changed.match_id from changed)
 ),
 
 match_length as (
@@ -84,8 +100,8 @@ states as (
             e.home_score,
             e.away_score
         from events as e
-        where e.match_id = mi.match_id and e.minute <= mi.minute
-        order by e.minute desc, e.sequence desc limit 1
+        where e.match_id = mi.match_id and e.clock_so_far <= mi.minute
+        order by e.period desc, e.sequence desc limit 1
     ) as s on true
 ),
 
@@ -96,8 +112,12 @@ goals_left as (
         s.home_score,
         s.away_score,
         p.max_goals,
-        exp(p.intercept + p.elo * r.rating_difference / 400.0 + p.home) as home_rate,
-        exp(p.intercept - p.elo * r.rating_difference / 400.0) as away_rate,
+        exp(
+            p.intercept + p.elo * r.rating_difference / 400.0 + case when r.is_neutral_venue then 0 else p.home end
+        ) as home_rate,
+        exp(
+            p.intercept - p.elo * r.rating_difference / 400.0 + case when r.is_neutral_venue then 0 else p.away end
+        ) as away_rate,
         case
             when s.minute < 90 then g.share_left
             when s.extra_time and s.minute < 120 then p.extra_time_factor * (120 - s.minute) / 90.0
@@ -145,14 +165,16 @@ outcomes as (
 )
 
 select
-    match_id,
-    minute,
-    home_score,
-    away_score,
+    outcomes.match_id,
+    outcomes.minute,
+    outcomes.home_score,
+    outcomes.away_score,
     -- Normalised over the truncated Poisson sums so the three sum to 1 exactly.
     p_home_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_home,
     p_draw_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_draw,
     p_away_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_away,
     home_score + home_goals_left as expected_home_goals,
-    away_score + away_goals_left as expected_away_goals
+    away_score + away_goals_left as expected_away_goals,
+    changed.source_landed_at
 from outcomes
+inner join changed on outcomes.match_id = changed.match_id
