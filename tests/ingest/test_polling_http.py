@@ -191,3 +191,22 @@ def server_data(relative: str):
     from tests.providers_server import DATA
 
     return DATA / relative
+
+
+def test_a_restart_with_its_state_file_sends_nothing_twice(server, tmp_path):
+    server.load_sequence("api-football_liga1_1049765_var.json", route="/fixtures?ids=1049765")
+    state = tmp_path / "api-football.json"
+
+    def poller(sink):
+        client = api_football.make_client(requests.Session(), "k", base_url=server.url, per_day=None, per_minute=None)
+        return Poller(ApiFootballSource(client, fixture_ids=("1049765",)), sink, state_path=state)
+
+    before = ListSink()
+    first = poller(before)
+    for _ in range(3):
+        first.poll_once()
+    after = ListSink()
+    poller(after).poll_once()  # a new process: the 58' poll, after VAR took the goal back
+    sent_before = {value["event_id"] for _, value in before.sent}
+    assert [value["event_type"] for contract, value in after.sent if contract == "match-events"] == ["GOAL_CANCELLED"]
+    assert not {value["event_id"] for _, value in after.sent} & sent_before
