@@ -20,7 +20,6 @@ from ingest import contracts
 from ingest.errors import BrokerUnreachableError, DeliveryError
 from ingest.settings import KafkaSettings
 
-PRODUCER_NAME = "ingest.replay"
 
 # librdkafka logs every failed connection attempt; the reachability check reports once instead.
 _quiet_log = logging.getLogger("ingest.kafka.check")
@@ -61,8 +60,11 @@ class DeliveryReport:
 class MatchProducer:
     """Produces JSON messages keyed by match id to the topics of `settings`."""
 
-    def __init__(self, settings: KafkaSettings, *, linger_ms: int = 20, compression: str = "lz4") -> None:
+    def __init__(self, settings: KafkaSettings, *, name: str = "ingest.replay", linger_ms: int = 20,
+                 compression: str = "lz4") -> None:
         self.settings = settings
+        # Who produced a dead letter (its `producer` header): ingest.replay, ingest.poll.<provider>.
+        self.name = name
         self.report = DeliveryReport()
         self._producer = Producer({
             **settings.client_config(),
@@ -106,7 +108,7 @@ class MatchProducer:
         """Send a rejected message, unchanged, to the dead-letter topic with why it was rejected."""
         source_topic = self.settings.topics.for_contract(contract) if contract in contracts.TOPICS else contract
         headers = [("reason", reason.encode()), ("source_topic", source_topic.encode()),
-                   ("contract", contract.encode()), ("producer", PRODUCER_NAME.encode())]
+                   ("contract", contract.encode()), ("producer", self.name.encode())]
         self.report.dead_lettered[source_topic] += 1
         self._produce(self.settings.topics.dead_letters, key, payload, headers)
 

@@ -54,7 +54,7 @@ def poll(args: argparse.Namespace) -> int:
     overrides = {name[len("topic_"):]: value for name, value in vars(args).items() if name.startswith("topic_") and value}
     kafka = kafka.with_topics(**overrides)
     check_broker(kafka)
-    producer = MatchProducer(kafka)
+    producer = MatchProducer(kafka, name=f"ingest.poll.{args.provider}")
     producer.stop_on_signals()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     poller = build_poller(args, producer, settings)

@@ -175,6 +175,7 @@ def test_provider_error_payload_goes_to_dead_letters_with_its_reason(kafka_confi
     assert len(dead) == 1
     headers = dict(dead[0].headers())
     assert b"Missing application key" in headers["reason"]
+    assert headers["producer"] == b"ingest.poll.api-football"
     assert json.loads(dead[0].value())["errors"]["token"].startswith("Error/Missing application key")
     assert consume_all(kafka_config, topics["live_matches"], idle=1.0) == []
 
