@@ -22,12 +22,17 @@ from .settings import TOPICS, Settings
 log = logging.getLogger(__name__)
 
 
-def spark_session(settings: Settings, app_name: str = "matchday-streaming") -> SparkSession:
+def spark_jars(settings: Settings) -> list[Path]:
     jars = sorted(settings.spark_jars_dir.glob("*.jar"))
     if not any(j.name.startswith("spark-sql-kafka") for j in jars):
         raise StreamingError(
             f"Spark's Kafka connector is not in {settings.spark_jars_dir}: run `make up` (it fetches Spark's Kafka connector) or set SPARK_JARS_DIR."
         )
+    return jars
+
+
+def spark_session(settings: Settings, app_name: str = "matchday-streaming") -> SparkSession:
+    jars = spark_jars(settings)
     builder = (
         SparkSession.builder.appName(app_name)
         .config("spark.jars", ",".join(str(j) for j in jars))
@@ -141,9 +146,7 @@ class MomentumLander:
         sinks.land_batch(self.conn, self.settings.table("landed_batches"), self.checkpoint, batch_id, [upsert], 0)
 
 
-def start(spark: SparkSession, settings: Settings, available_now: bool) -> list[StreamingQuery]:
-    contracts = load_contracts(settings)
-    migrate(settings, contracts)
+def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract], available_now: bool) -> list[StreamingQuery]:
     spark.streams.addListener(MetricsListener(settings))
     checkpoints = settings.checkpoint_dir.rstrip("/")
 
@@ -189,8 +192,12 @@ def start(spark: SparkSession, settings: Settings, available_now: bool) -> list[
 def run(settings: Settings, available_now: bool) -> None:
     if not settings.checkpoint_dir.startswith(("s3a://", "hdfs://", "file:")):
         Path(settings.checkpoint_dir).mkdir(parents=True, exist_ok=True)
+    # Everything that can be misconfigured is checked before Spark starts.
+    spark_jars(settings)
+    contracts = load_contracts(settings)
+    migrate(settings, contracts)
     spark = spark_session(settings)
-    queries = start(spark, settings, available_now)
+    queries = start(spark, settings, contracts, available_now)
     try:
         if available_now:
             for query in queries:

@@ -25,6 +25,7 @@ class Pipeline:
         self.dead_letter_topic = new_topic("dead-letters")
         self.prefix = f"t{uuid.uuid4().hex[:10]}_"
         self.parquet_root = tmp_path / "parquet"
+        self.log = tmp_path / "streaming.log"  # a file, not a pipe: a full pipe would block the job
         self.pg = pg_conn
         self.env = {
             **os.environ,
@@ -46,17 +47,18 @@ class Pipeline:
         )
 
     def streaming(self, *args: str, **popen) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "streaming", *args], env=self.env, cwd=ROOT,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **popen,
-        )
+        with self.log.open("a") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "streaming", *args], env=self.env, cwd=ROOT,
+                stdout=subprocess.DEVNULL, stderr=log, **popen,
+            )
 
-    def run_available_now(self, extra_env: dict[str, str] | None = None) -> None:
-        if extra_env:
-            self.env.update(extra_env)
+    def log_tail(self) -> str:
+        return self.log.read_text()[-3000:] if self.log.exists() else ""
+
+    def run_available_now(self) -> None:
         process = self.streaming("run", "--available-now")
-        _, err = process.communicate(timeout=900)
-        assert process.returncode == 0, err[-3000:]
+        assert process.wait(timeout=900) == 0, self.log_tail()
 
     def table(self, name: str) -> str:
         return f"streaming.{self.prefix}{name}"
