@@ -1,0 +1,195 @@
+"""Command line: load held-out real matches into evaluation tables, build the win-probability
+and xG models on them with dbt, print the figures and write evaluation.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import psycopg2
+
+from dbt_project.evaluate import EvaluationError
+from dbt_project.evaluate.landing import create_tables, land
+from dbt_project.evaluate.results_feed import match_messages, state_outcome
+from dbt_project.fitting import FittingError
+from dbt_project.fitting.metrics import (
+    binary_brier,
+    binary_log_loss,
+    expected_calibration_error,
+    multiclass_brier,
+    multiclass_log_loss,
+    ranked_probability_score,
+    roc_auc,
+)
+from dbt_project.fitting.results import EXTRA_TIME_MINUTES, REGULAR_MINUTES, load_results, with_reliable_minutes
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+PREFIX = "eval_"
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    results_dir: Path
+    date_from: date
+    date_to: date
+    statsbomb_dir: Path
+    statsbomb_competition: str
+    report: Path
+
+    @classmethod
+    def from_env(cls) -> EvaluationSettings:
+        def day(name: str, default: str) -> date:
+            value = os.environ.get(name) or default
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise EvaluationError(f"Set {name} to a date like 2016-01-01, not {value!r}.") from None
+
+        settings = cls(
+            results_dir=Path(os.environ.get("EVAL_RESULTS_DIR") or SHARED / "results" / "international"),
+            date_from=day("EVAL_FROM", "2016-01-01"),
+            date_to=day("EVAL_TO", "2025-12-31"),
+            statsbomb_dir=Path(os.environ.get("EVAL_STATSBOMB_DIR") or SHARED / "statsbomb"),
+            statsbomb_competition=os.environ.get("EVAL_STATSBOMB_COMPETITION", "FIFA World Cup 2018"),
+            report=Path(os.environ.get("EVAL_REPORT") or "evaluation.json"),
+        )
+        for name, path, needed in (
+            ("EVAL_RESULTS_DIR", settings.results_dir, ("results.csv", "goalscorers.csv")),
+            ("EVAL_STATSBOMB_DIR", settings.statsbomb_dir, ("events", "matches.json")),
+        ):
+            missing = [n for n in needed if not (path / n).exists()]
+            if missing:
+                raise EvaluationError(f"Set {name} to a folder with {' and '.join(needed)}; {path} has no {missing[0]}.")
+        if settings.date_from > settings.date_to:
+            raise EvaluationError("Set EVAL_FROM to a date before EVAL_TO.")
+        return settings
+
+
+def _connect():
+    try:
+        conn = psycopg2.connect(host=os.environ["POSTGRES_HOST"], port=os.environ["POSTGRES_PORT"],
+                                dbname=os.environ["POSTGRES_DB"], user=os.environ["POSTGRES_USER"],
+                                password=os.environ["POSTGRES_PASSWORD"], connect_timeout=10)
+    except KeyError as error:
+        raise EvaluationError(f"Set {error.args[0]} (see .env.example).") from None
+    except psycopg2.OperationalError:
+        raise EvaluationError("Cannot reach PostgreSQL at POSTGRES_HOST:POSTGRES_PORT; run `make up` first.") from None
+    conn.autocommit = True
+    return conn
+
+
+def load_inputs(conn, settings: EvaluationSettings):
+    """Land the evaluation matches; returns the results by match id and the shot matches."""
+    from ingest.providers.statsbomb.files import find_matches, load_match, read_matches_json
+    from ingest.replay import match_timeline
+
+    results = [r for r in with_reliable_minutes(load_results(settings.results_dir))
+               if settings.date_from <= r.date <= settings.date_to]
+    by_id = {f"results:{i}": r for i, r in enumerate(results)}
+    create_tables(conn, PREFIX)
+    messages = (m for i, r in enumerate(results) for m in match_messages(r, str(i)))
+    land(conn, PREFIX, messages)
+
+    wanted = settings.statsbomb_competition
+    objects = read_matches_json(settings.statsbomb_dir / "matches.json")
+    ids = {str(m["match_id"]) for m in objects
+           if not wanted or f"{m['competition']['competition_name']} {m['season']['season_name']}" == wanted}
+    files = [f for f in find_matches([settings.statsbomb_dir]) if f.match_id in ids]
+    kickoff = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    land(conn, PREFIX, ((o.contract, o.value) for f in files for o in match_timeline(load_match(f), kickoff)))
+    return by_id, len(files)
+
+
+def build_models() -> None:
+    env = {**os.environ, "STREAMING_TABLE_PREFIX": PREFIX, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
+    command = [str(Path(sys.executable).with_name("dbt")), "run", "--full-refresh", "--quiet",
+               "--select", "+win_probability", "+shot_xg", "--exclude", "resource_type:seed"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise EvaluationError(f"dbt run failed on the evaluation data: {(done.stdout + done.stderr).strip()[-800:]}")
+
+
+def score(conn, results: dict, shot_matches: int) -> dict:
+    with conn.cursor() as cursor:
+        cursor.execute(f"select match_id, minute, p_home, p_draw, p_away from marts.{PREFIX}win_probability")
+        states = cursor.fetchall()
+        cursor.execute(f"select xg, is_goal from marts.{PREFIX}shot_xg")
+        shots = cursor.fetchall()
+    forecasts, outcomes, last_f, last_o = [], [], [], []
+    for match_id, minute, p_home, p_draw, p_away in states:
+        result = results[match_id]
+        end = EXTRA_TIME_MINUTES if result.went_to_extra_time else REGULAR_MINUTES
+        if minute > end:
+            continue  # the SQL model also forecasts added-time minutes; the states end at 90 or 120
+        forecast, observed = (p_home, p_draw, p_away), state_outcome(result, minute)
+        forecasts.append(forecast)
+        outcomes.append(observed)
+        phase_end, length = (EXTRA_TIME_MINUTES, 30) if minute > REGULAR_MINUTES else (REGULAR_MINUTES, 90)
+        if minute >= phase_end - length * 0.1:
+            last_f.append(forecast)
+            last_o.append(observed)
+    if not forecasts or not shots:
+        raise EvaluationError("No match or no shot to evaluate: check EVAL_FROM/EVAL_TO and EVAL_STATSBOMB_COMPETITION.")
+    xg = [float(p) for p, _ in shots]
+    goals = [int(g) for _, g in shots]
+    return {
+        "win_probability": {
+            "matches": len({s[0] for s in states}),
+            "states": len(forecasts),
+            "rps": ranked_probability_score(forecasts, outcomes),
+            "brier": multiclass_brier(forecasts, outcomes),
+            "log_loss": multiclass_log_loss(forecasts, outcomes),
+            "ece": expected_calibration_error(forecasts, outcomes),
+            "rps_last10": ranked_probability_score(last_f, last_o),
+            "ece_last10": expected_calibration_error(last_f, last_o),
+            "states_last10": len(last_f),
+        },
+        "xg": {
+            "matches": shot_matches,
+            "shots": len(xg),
+            "auc": roc_auc(xg, goals),
+            "log_loss": binary_log_loss(xg, goals),
+            "brier": binary_brier(xg, goals),
+        },
+    }
+
+
+def main() -> int:
+    try:
+        settings = EvaluationSettings.from_env()
+        started = time.monotonic()
+        conn = _connect()
+        results, shot_matches = load_inputs(conn, settings)
+        build_models()
+        report = score(conn, results, shot_matches)
+    except (EvaluationError, FittingError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    report["inputs"] = {
+        "results_dir": str(settings.results_dir), "from": settings.date_from.isoformat(),
+        "to": settings.date_to.isoformat(), "statsbomb_dir": str(settings.statsbomb_dir),
+        "statsbomb_competition": settings.statsbomb_competition,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    wp, xg = report["win_probability"], report["xg"]
+    print(f"{'model':<16}{'figure':<12}{'value':>10}")
+    for name in ("rps", "brier", "log_loss", "ece", "rps_last10", "ece_last10"):
+        print(f"{'win_probability':<16}{name:<12}{wp[name]:>10.4f}")
+    print(f"{'':<16}{'matches':<12}{wp['matches']:>10}\n{'':<16}{'states':<12}{wp['states']:>10}")
+    for name in ("auc", "log_loss", "brier"):
+        print(f"{'xg':<16}{name:<12}{xg[name]:>10.4f}")
+    print(f"{'':<16}{'matches':<12}{xg['matches']:>10}\n{'':<16}{'shots':<12}{xg['shots']:>10}")
+    settings.report.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    print(f"Wrote {settings.report}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

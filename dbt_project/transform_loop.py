@@ -1,0 +1,95 @@
+"""`python -m dbt_project.transform_loop`: builds the live marts every DBT_LOOP_INTERVAL seconds
+(incrementally: only matches with newly landed rows are rebuilt), logs each cycle's duration,
+and stops cleanly on SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# The marts that change while matches are played; seeds and the fitted tables do not.
+LIVE_SELECTION = ("scoreboard+", "match_timeline+", "player_performance+", "team_momentum+",
+                  "fantasy_points+", "shot_xg+", "win_probability+")
+
+log = logging.getLogger("dbt_project.transform_loop")
+
+
+class TransformLoopError(Exception):
+    """A setting of the loop is wrong; the message says what to set."""
+
+
+def interval_from_env() -> float:
+    value = os.environ.get("DBT_LOOP_INTERVAL", "30")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise TransformLoopError(f"Set DBT_LOOP_INTERVAL to a number of seconds, not {value!r}.") from None
+    if seconds <= 0:
+        raise TransformLoopError(f"Set DBT_LOOP_INTERVAL to a positive number of seconds, not {value!r}.")
+    return seconds
+
+
+def check_settings() -> None:
+    missing = [name for name in ("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD")
+               if not os.environ.get(name)]
+    if missing:
+        raise TransformLoopError(f"Set {missing[0]} (see .env.example) so dbt can reach PostgreSQL.")
+
+
+def dbt_command(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("dbt")), *args]
+
+
+def run_cycle(env: dict[str, str]) -> tuple[bool, float, str]:
+    """One `dbt build` of the live marts; (succeeded, seconds, dbt's last lines)."""
+    started = time.monotonic()
+    done = subprocess.run(dbt_command("build", "--quiet", "--select", *LIVE_SELECTION, "--exclude", "resource_type:seed"),
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    return done.returncode == 0, time.monotonic() - started, (done.stdout + done.stderr).strip()[-600:]
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        interval = interval_from_env()
+        check_settings()
+    except TransformLoopError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    env = {**os.environ, "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR") or str(ROOT / "dbt_project")}
+    stop = threading.Event()
+
+    def request_stop(signum, _frame):
+        log.info("received %s, stopping after the current cycle", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    # The seeds first, once: the cycles leave them alone.
+    seeded = subprocess.run(dbt_command("seed", "--quiet"), cwd=ROOT, env=env, capture_output=True, text=True)
+    if seeded.returncode != 0:
+        print(f"error: dbt seed failed: {(seeded.stdout + seeded.stderr).strip()[-600:]}", file=sys.stderr)
+        return 1
+    cycle = 0
+    while not stop.is_set():
+        cycle += 1
+        ok, seconds, output = run_cycle(env)
+        if ok:
+            log.info("cycle %d built the live marts in %.1f s", cycle, seconds)
+        else:
+            # A failed cycle (a test failing, the database restarting) is retried next time.
+            log.error("cycle %d failed after %.1f s: %s", cycle, seconds, output)
+        stop.wait(max(0.0, interval - seconds))
+    log.info("stopped after %d cycles", cycle)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
