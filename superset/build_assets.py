@@ -68,7 +68,8 @@ def table(name: str, dataset: str, columns: list[str], order_by: str, descending
     """Rows as they are, newest or biggest first."""
     form = _common("table", query_mode="raw", all_columns=columns, order_by_cols=[json.dumps([order_by, not descending])],
                    row_limit=limit, server_pagination=False, include_search=True, table_timestamp_format="smart_date")
-    query = {"columns": columns, "metrics": [], "orderby": [[order_by, not descending]], "row_limit": limit}
+    # No `metrics` at all: an empty list would make Superset group by the columns.
+    query = {"columns": columns, "orderby": [[order_by, not descending]], "row_limit": limit}
     return Chart(name, dataset, "table", form, [query])
 
 
@@ -144,12 +145,13 @@ DASHBOARDS = [
     ]),
     Dashboard("Match centre", "match-centre", [
         [(table("Match timeline", "match_timeline",
-                ["minute", "event_type", "team", "player_name", "home_score", "away_score"], "minute", False, 300), 5),
+                ["display_minute", "category", "team", "player_name", "other_player_name", "home_score", "away_score"],
+                "moment_order", False, 300), 5),
          (series("Win probability", "win_probability", "minute",
                  [metric("Home win", "MAX(p_home)"), metric("Draw", "MAX(p_draw)"),
                   metric("Away win", "MAX(p_away)")]), 7)],
-        [(series("Momentum per 5 minutes", "team_momentum", "window_start",
-                 [metric("Momentum", "SUM(momentum_index)")], ["team"], kind="bar"), 6),
+        [(series("Momentum per 5 minutes", "team_momentum", "window_start_minute",
+                 [metric("Momentum", "AVG(momentum_index)")], ["team"], kind="bar"), 6),
          (bubble("Shot map", "shot_xg", "event_id", "team",
                  metric("x", "MAX(location_x)"), metric("y", "MAX(location_y)"), metric("xG", "SUM(xg)")), 6)],
         [(leaders("Players in this match", "player_performance", ["player_name", "team"],
@@ -179,9 +181,10 @@ DASHBOARDS = [
         [(leaders("Top performers", "fantasy_points", ["player_name", "team"],
                   [metric("Points", "SUM(total_points)")], limit=10), 4),
          (table("Points with breakdown", "fantasy_points",
-                ["match_id", "player_name", "team", "position", "total_points", "minutes_points", "goal_points",
-                 "assist_points", "clean_sheet_points", "save_points", "goals_conceded_points", "card_points",
-                 "defensive_contribution_points", "bonus_points"], "total_points", limit=500), 8)],
+                ["match_id", "player_name", "team", "position", "minutes_played", "total_points", "minutes_points",
+                 "goal_points", "assist_points", "clean_sheet_points", "save_points", "penalty_points",
+                 "goals_conceded_points", "card_points", "own_goal_points", "defensive_contribution_points", "bps",
+                 "bonus_points"], "total_points", limit=500), 8)],
     ]),
     Dashboard("Pipeline health", "pipeline-health", [
         [(big_number("Batches", "pipeline_metrics", metric("Batches", "COUNT(*)"), "micro-batches landed"), 3),
