@@ -269,12 +269,13 @@ def metadata(dashboard: Dashboard, chart_ids: dict[str, int], dataset_ids: dict[
         native_filters.append({
             "id": "NATIVE_FILTER-match", "name": "Match", "filterType": "filter_select", "type": "NATIVE_FILTER",
             "targets": [{"datasetId": dataset_ids["scoreboard"], "column": {"name": "match_id"}}],
-            # One match at a time, the first one preselected, so the timeline is never a mix of matches.
-            "controlValues": {"enableEmptyFilter": True, "defaultToFirstItem": True, "multiSelect": False,
+            # One match at a time. No preselection: Superset 6.1 leaves a default-to-first value
+            # pending until "Apply filters" is clicked, which looks applied but is not.
+            "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False, "multiSelect": False,
                               "searchAllOptions": False, "inverseSelection": False},
             "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
             "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
-            "description": "",
+            "description": "The match to show; empty shows every match.",
         })
     return {"refresh_frequency": REFRESH_SECONDS, "timed_refresh_immune_slices": [], "expanded_slices": {},
             "color_scheme": "supersetColors", "label_colors": {}, "shared_label_colors": [],

@@ -1,0 +1,110 @@
+"""A real headless Chromium (Debian's, driven by Playwright) logs in and opens every dashboard.
+
+Each dashboard must render all its charts with no error message; a screenshot of each is
+saved under artifacts/screenshots/ for the record.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+CHART = '[data-test="chart-grid-component"]'
+LOADING = '[data-test="loading-indicator"], .loading'
+# What Superset shows when a chart or the page fails.
+ERRORS = ('[data-test="error-tooltip"], [data-test="alert"], .alert-danger, .ant-alert-error, '
+          '[role="alert"]:has-text("error"), :text("Unexpected error"), :text("Data error")')
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                  "--no-first-run", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1600, "height": 1200})
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def logged_in(browser_page, superset):
+    page = browser_page
+    page.goto(f"{superset.url}/login/")
+    page.fill('input[id="username"], input[name="username"]', superset.admin_user)
+    page.fill('input[id="password"], input[name="password"]', superset.admin_password)
+    page.click('button[type="submit"], input[type="submit"]')
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page
+
+
+def wait_for_charts(page, expected: int, timeout: float = 120) -> None:
+    """Until `expected` charts are on the page and none is loading, twice in a row."""
+    deadline = time.monotonic() + timeout
+    settled = 0
+    while time.monotonic() < deadline:
+        charts = page.locator(CHART).count()
+        loading = page.locator(LOADING).count()
+        settled = settled + 1 if charts >= expected and loading == 0 else 0
+        if settled >= 2:
+            return
+        page.wait_for_timeout(1000)
+    raise AssertionError(f"{page.url}: {page.locator(CHART).count()} of {expected} charts, "
+                         f"{page.locator(LOADING).count()} still loading after {timeout:.0f} s")
+
+
+def open_dashboard(page, api, slug: str) -> int:
+    (dashboard,) = api.list("dashboard", slug=slug)
+    expected = len(api.get(f"/api/v1/dashboard/{dashboard['id']}/charts")["result"])
+    page.goto(f"{api.url}/superset/dashboard/{slug}/")
+    wait_for_charts(page, expected)
+    return expected
+
+
+def assert_no_errors(page, slug: str, empty_charts_allowed: int = 0) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
+    errors = page.locator(ERRORS)
+    assert errors.count() == 0, f"{slug}: {errors.first.inner_text()[:300]}"
+    empty = page.locator(':text("No results were returned")').count()
+    assert empty <= empty_charts_allowed, f"{slug}: {empty} charts show no data"
+
+
+@pytest.mark.parametrize("slug", ["live-scoreboard", "player-performance", "fantasy-live", "pipeline-health"])
+def test_dashboard_renders_without_errors(logged_in, api, landed_matches, pg_conn, slug):
+    open_dashboard(logged_in, api, slug)
+    with pg_conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM streaming.dead_letter")
+        no_dead_letters = cur.fetchone()[0] == 0
+    # With no dead letters at all, "Dead letters per topic" rightly has nothing to draw.
+    assert_no_errors(logged_in, slug, empty_charts_allowed=int(slug == "pipeline-health" and no_dead_letters))
+
+
+def test_match_centre_shows_the_chosen_match(logged_in, api, landed_matches):
+    page = logged_in
+    charts = open_dashboard(page, api, "match-centre")
+    page.locator('[data-test="filter-bar"] .ant-select').first.click()
+    page.keyboard.type("statsbomb:7576")
+    page.locator('.ant-select-item-option[title="statsbomb:7576"]').click()
+    page.get_by_text("Apply filters").click()
+    page.wait_for_timeout(1000)
+    wait_for_charts(page, charts)
+    assert_no_errors(page, "match-centre")
+    timeline = page.locator(CHART).filter(has_text="Match timeline")
+    # Portugal 3-3 Spain: both teams in the timeline, no team of another bundled match.
+    assert timeline.get_by_text("Portugal").count() > 0
+    assert timeline.get_by_text("Spain").count() > 0
+    assert timeline.get_by_text("Argentina").count() == 0
