@@ -15,17 +15,26 @@ export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' $(ENV_FILE))
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Superset pins SQLAlchemy 1.4 and numpy<2.3, which clash with dbt and pyspark: its own venv.
+SUPERSET_VENV := .venv-superset
+export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps up down status demo test
+.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge transform transform-loop evaluate lint
 
 help:
-	@echo "make demo     set up everything and run the pipeline on a real bundled match"
-	@echo "make test     set up everything and run the whole test suite"
-	@echo "make up       start the local stack (Kafka, PostgreSQL); make down stops it; make status"
+	@echo "make demo            set up everything and run the pipeline on a real bundled match"
+	@echo "make test            set up everything and run the whole test suite"
+	@echo "make up | down | status   the local stack (Kafka, PostgreSQL, Superset)"
+	@echo "make streaming | backfill | purge     the Spark landing job"
+	@echo "make transform | transform-loop | evaluate | lint    dbt"
 
 system-deps:
 	@POSTGRES_MODE=$(POSTGRES_MODE) stack/install-system-deps.sh
+
+# The browser tests drive Debian's chromium.
+system-deps-test:
+	@POSTGRES_MODE=$(POSTGRES_MODE) stack/install-system-deps.sh --browser
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,7 +42,14 @@ $(VENV)/.installed: requirements.txt
 	@$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
-setup: system-deps $(VENV)/.installed
+$(SUPERSET_VENV)/.installed: superset/requirements.txt
+	@test -x $(SUPERSET_VENV)/bin/python || $(PYTHON) -m venv $(SUPERSET_VENV)
+	@echo "Installing Superset into $(SUPERSET_VENV) (a few minutes, once) ..."
+	@$(SUPERSET_VENV)/bin/pip install --quiet --upgrade pip
+	@$(SUPERSET_VENV)/bin/pip install --quiet -r superset/requirements.txt
+	@touch $@
+
+setup: system-deps $(VENV)/.installed $(SUPERSET_VENV)/.installed
 
 up: setup
 	@$(PY) -m stack up
@@ -49,10 +65,36 @@ DEMO_MATCH ?= 7576
 DEMO_SPEED ?= 60
 
 demo: up
-	@echo
-	@echo "Replaying StatsBomb match $(DEMO_MATCH) into Kafka at speed $(DEMO_SPEED) (Ctrl-C stops it cleanly) ..."
-	@$(PY) -m ingest replay --match-ids $(DEMO_MATCH) --speed $(DEMO_SPEED)
-	@$(PY) -m stack status
+	@$(PY) -m stack.demo --match-id $(DEMO_MATCH) --speed $(DEMO_SPEED)
+	@$(PY) -m stack status || true
 
-test: up
+# --- the pipeline's steps, one at a time ---------------------------------------------------
+# land the topics continuously (Ctrl-C stops)
+streaming: up
+	@$(PY) -m streaming run
+
+# land everything in Kafka now, then exit
+backfill: up
+	@$(PY) -m streaming run --available-now
+
+# delete hot rows older than STREAMING_HOT_RETENTION_DAYS (Parquet is kept)
+purge: setup
+	@$(PY) -m streaming purge
+
+# dbt build once: seeds, staging, marts and their tests
+transform: up
+	@$(VENV)/bin/dbt build
+
+# rebuild the live marts every DBT_LOOP_INTERVAL seconds
+transform-loop: up
+	@$(PY) -m dbt_project.transform_loop
+
+# model quality figures (win probability, xG) -> evaluation.json
+evaluate: up
+	@$(PY) -m dbt_project.evaluate
+
+lint: $(VENV)/.installed
+	@$(VENV)/bin/sqlfluff lint dbt_project/models
+
+test: system-deps-test up lint
 	@$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import StackError, kafka, postgres
+from . import StackError, kafka, pipeline, postgres, superset
 from .settings import Settings
 
 
-def up(settings: Settings) -> None:
+def up(settings: Settings, with_superset: bool) -> None:
     print(f"postgres: {postgres.start(settings.postgres)}", flush=True)
     postgres.provision(settings.postgres)
     print(f"postgres: database {settings.postgres.db} with schemas {', '.join(postgres.SCHEMAS)} and roles "
@@ -23,15 +23,28 @@ def up(settings: Settings) -> None:
     created = kafka.create_topics(settings.kafka)
     print(f"kafka: topics {', '.join(settings.kafka.topics)}"
           + (f" (created {', '.join(created)})" if created else " (all present)"), flush=True)
+    if with_superset:
+        superset_settings = superset.SupersetSettings.from_env()
+        print(f"superset: {superset.start(superset_settings, settings.postgres)}", flush=True)
+        print(superset.login_note(superset_settings), flush=True)
 
 
 def down() -> None:
+    for name in pipeline.COMMANDS:
+        stopped = pipeline.shutdown(name)
+        if stopped:
+            print(f"{name}: {stopped}", flush=True)
+    print(f"superset: {superset.shutdown()}", flush=True)
     print(f"kafka: {kafka.shutdown()}", flush=True)
     print(f"postgres: {postgres.shutdown()}", flush=True)
 
 
 def status(settings: Settings) -> bool:
     rows = [kafka.status(settings.kafka), postgres.status(settings.postgres)]
+    if (superset.VENV / "bin" / "superset").exists():
+        rows.append(superset.status(superset.SupersetSettings.from_env()))
+    services_ok = all(r["state"] == "healthy" for r in rows)
+    rows += pipeline.status_rows()
     columns = ("service", "state", "pid", "address", "memory")
     widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
     print("  ".join(c.upper().ljust(widths[c]) for c in columns))
@@ -40,17 +53,18 @@ def status(settings: Settings) -> bool:
     for row in rows:
         if row["problem"]:
             print(f"{row['service']}: {row['problem']}")
-    return all(r["state"] == "healthy" for r in rows)
+    return services_ok
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     parser.add_argument("command", choices=("up", "down", "status"))
+    parser.add_argument("--no-superset", action="store_true", help="up: leave Superset out (Kafka and PostgreSQL only)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
         if args.command == "up":
-            up(settings)
+            up(settings, with_superset=not args.no_superset)
         elif args.command == "down":
             down()
         else:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack needs from Debian's packages when it is missing: a Java 17+
 # runtime (Kafka, Spark), Maven (fetches the jars), the PostgreSQL server and Python's venv.
+# With --browser, also Debian's chromium for the browser tests.
 # Runs apt-get only when something is missing, and only as root; otherwise says what to install.
 set -euo pipefail
 
@@ -19,6 +20,10 @@ if [ "${POSTGRES_MODE:-local}" = local ] && ! ls /usr/lib/postgresql/*/bin/initd
   need+=(postgresql)
 fi
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
+# --browser: Debian's chromium, which the browser tests drive (no downloaded browsers).
+if [ "${1:-}" = --browser ] && ! command -v chromium >/dev/null 2>&1; then
+  need+=(chromium)
+fi
 
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

@@ -65,7 +65,8 @@ def resident_mb(pid: int) -> float | None:
     return None
 
 
-def spawn(command: list[str], log_file: Path, pid_file: Path, env: dict[str, str] | None = None) -> int:
+def spawn(command: list[str], log_file: Path, pid_file: Path, env: dict[str, str] | None = None,
+          cwd: Path | None = None) -> int:
     """Start `command` detached from our session, output to `log_file`, pid to `pid_file`."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "ab") as log:
@@ -76,6 +77,7 @@ def spawn(command: list[str], log_file: Path, pid_file: Path, env: dict[str, str
             stderr=subprocess.STDOUT,
             start_new_session=True,
             env=env,
+            cwd=cwd,
         )
     pid_file.write_text(f"{proc.pid}\n")
     return proc.pid

@@ -70,6 +70,8 @@ def test_writer_writes_streaming_but_cannot_drop_schemas(pg_conn, marts_table):
         cur.execute(f"INSERT INTO streaming.{marts_table} VALUES ('statsbomb:7546', 0)")
         cur.execute(f"SELECT count(*) FROM streaming.{marts_table}")
         assert cur.fetchone() == (2,)
+        # DROP SCHEMA locks the schema before it checks ownership: don't queue behind a running dbt build.
+        cur.execute("SET lock_timeout = '60s'")
         for schema in ("streaming", "staging", "marts"):
             with pytest.raises(psycopg2.errors.InsufficientPrivilege):
                 cur.execute(f"DROP SCHEMA {schema} CASCADE")
