@@ -30,6 +30,7 @@ DATASETS = {
     "pipeline_metrics": "streaming",
     "dead_letter": "streaming",
 }
+CREDIT = "Data provided by StatsBomb (StatsBomb open data, replayed as a live feed)."
 LIVE_STATUSES = "('LIVE', 'HALF_TIME', 'BREAK', 'EXTRA_TIME', 'PENALTIES')"
 
 
@@ -260,6 +261,15 @@ def layout(dashboard: Dashboard, chart_ids: dict[str, int], chart_uuids: dict[st
                                   "parents": ["ROOT_ID", "GRID_ID", row_id],
                                   "meta": {"width": width, "height": height, "chartId": chart_ids[chart.name],
                                            "uuid": chart_uuids[chart.name], "sliceName": chart.name}}
+    if dashboard.slug != "pipeline-health":
+        # The StatsBomb open-data licence asks for this credit wherever its data is shown.
+        row_id = f"ROW-{len(dashboard.rows)}"
+        position["GRID_ID"]["children"].append(row_id)
+        position[row_id] = {"type": "ROW", "id": row_id, "children": ["MARKDOWN-credit"],
+                            "parents": ["ROOT_ID", "GRID_ID"], "meta": {"background": "BACKGROUND_TRANSPARENT"}}
+        position["MARKDOWN-credit"] = {"type": "MARKDOWN", "id": "MARKDOWN-credit", "children": [],
+                                       "parents": ["ROOT_ID", "GRID_ID", row_id],
+                                       "meta": {"width": 12, "height": 8, "code": CREDIT}}
     return position
 
 
