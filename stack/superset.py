@@ -21,7 +21,8 @@ from typing import Mapping
 from urllib.parse import quote
 
 from . import ROOT, STACK_DIR, StackError
-from .process import port_open, read_pid, resident_mb, spawn, stop, wait_for
+from .postgres import _tree_memory_mb
+from .process import port_open, read_pid, spawn, stop, wait_for
 from .settings import PostgresSettings, _port
 
 SUPERSET_DIR = STACK_DIR / "superset"
@@ -242,7 +243,8 @@ def shutdown() -> str:
 def status(settings: SupersetSettings) -> dict[str, str]:
     running = pid()
     ok = bool(running) and healthy(settings)
-    memory = resident_mb(running) if running else None
+    # The gunicorn master is small; the worker holds the app.
+    memory = _tree_memory_mb(running) if running else None
     return {
         "service": "superset",
         "state": "healthy" if ok else ("unhealthy" if running else "down"),
