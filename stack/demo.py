@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import ROOT, StackError, pipeline
+from . import ROOT, StackError, pipeline, superset
 from .settings import Settings
 
 
@@ -97,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         if build.returncode != 0:
             raise StackError("dbt build failed; run `make transform` to see why.")
         print(f"Final score: {scoreboard(settings, match_id)}")
+        if (superset.VENV / "bin" / "superset").exists():
+            print(superset.login_note(superset.SupersetSettings.from_env()))
+        print("The landing job and the live dbt loop keep running for the dashboards; `make down` stops everything.")
     except StackError as exc:
         print(f"matchday demo: {exc}", file=sys.stderr)
         return 1
