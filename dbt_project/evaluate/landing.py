@@ -25,14 +25,14 @@ def create_tables(conn, prefix: str) -> None:
     """Empty tables `streaming.<prefix><table>` with the columns of the live tables."""
     with conn.cursor() as cursor:
         for table in (*TABLES.values(), MOMENTUM_TABLE):
-            cursor.execute(f"drop table if exists streaming.{prefix}{table}")
+            cursor.execute(f"drop table if exists streaming.{prefix}{table} cascade")
             cursor.execute(f"create table streaming.{prefix}{table} (like streaming.{table} including all)")
 
 
 def drop_tables(conn, prefix: str) -> None:
     with conn.cursor() as cursor:
         for table in (*TABLES.values(), MOMENTUM_TABLE):
-            cursor.execute(f"drop table if exists streaming.{prefix}{table}")
+            cursor.execute(f"drop table if exists streaming.{prefix}{table} cascade")
 
 
 def _columns(conn, table: str) -> list[str]:
