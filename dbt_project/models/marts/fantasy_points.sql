@@ -26,7 +26,7 @@ final_score as (
         home_score,
         away_score
     from events
-    order by match_id, period desc, sequence desc
+    order by match_id asc, period desc, sequence desc
 ),
 
 -- Goals with the side they count for and whether they decided the match: the winner's
@@ -77,10 +77,10 @@ conceded as (
     left join goals as g
         on
             a.match_id = g.match_id
-            and g.scoring_side != a.team_side
-            and g.sequence > a.on_sequence
-            and g.sequence < a.off_sequence
-    group by 1, 2
+            and a.team_side != g.scoring_side
+            and a.on_sequence < g.sequence
+            and a.off_sequence > g.sequence
+    group by a.match_id, a.player_id
 ),
 
 -- Shots on target of the opponents that did not go in, credited to the goalkeeper on the
@@ -95,13 +95,13 @@ saves as (
     left join events as e
         on
             a.match_id = e.match_id
-            and e.team_side != a.team_side
+            and a.team_side != e.team_side
             and e.event_type in ('SHOT', 'PENALTY_MISSED')
             and e.outcome in ('Saved', 'Saved to Post', 'Saved To Post')
-            and e.sequence > a.on_sequence
-            and e.sequence < a.last_sequence_on_pitch
+            and a.on_sequence < e.sequence
+            and a.last_sequence_on_pitch > e.sequence
     where a.position = 'GKP'
-    group by 1, 2
+    group by a.match_id, a.player_id
 ),
 
 actions as (
@@ -131,7 +131,7 @@ actions as (
         count(*) filter (where event_type = 'PASS' and outcome = 'Complete') as passes_completed
     from events
     where player_id is not null
-    group by 1, 2
+    group by match_id, player_id
 ),
 
 assists as (
@@ -141,7 +141,7 @@ assists as (
         count(*) as assists
     from goals
     where event_type != 'OWN_GOAL' and assist_player_id is not null
-    group by 1, 2
+    group by match_id, assist_player_id
 ),
 
 key_passes as (
@@ -151,7 +151,7 @@ key_passes as (
         count(*) as key_passes
     from events
     where event_type in ('SHOT', 'GOAL', 'PENALTY_GOAL', 'PENALTY_MISSED') and assist_player_id is not null
-    group by 1, 2
+    group by match_id, assist_player_id
 ),
 
 counts as (
@@ -220,10 +220,11 @@ rule_counts as (
             when 'yellow_card' then c.yellow_cards
             when 'red_card' then c.red_cards
             when 'own_goal' then c.own_goals
-            when 'defensive_contribution' then case
-                when c.position = 'DEF' then c.clearances_blocks_interceptions_tackles
-                else c.clearances_blocks_interceptions_tackles + c.recoveries
-            end
+            when 'defensive_contribution'
+                then case
+                    when c.position = 'DEF' then c.clearances_blocks_interceptions_tackles
+                    else c.clearances_blocks_interceptions_tackles + c.recoveries
+                end
             else 0
         end as action_count
     from counts as c
@@ -266,12 +267,18 @@ bps_counts as (
             when 'tackle_won' then c.tackles_won
             when 'clearances_blocks_interceptions' then c.clearances_blocks_interceptions
             when 'recoveries' then c.recoveries
-            when 'pass_completion_70' then
-                (c.passes >= 30 and c.passes_completed * 100 >= 70 * c.passes
-                and c.passes_completed * 100 < 80 * c.passes)::integer
-            when 'pass_completion_80' then
-                (c.passes >= 30 and c.passes_completed * 100 >= 80 * c.passes
-                and c.passes_completed * 100 < 90 * c.passes)::integer
+            when 'pass_completion_70'
+                then
+                    (
+                        c.passes >= 30 and c.passes_completed * 100 >= 70 * c.passes
+                        and c.passes_completed * 100 < 80 * c.passes
+                    )::integer
+            when 'pass_completion_80'
+                then
+                    (
+                        c.passes >= 30 and c.passes_completed * 100 >= 80 * c.passes
+                        and c.passes_completed * 100 < 90 * c.passes
+                    )::integer
             when 'pass_completion_90' then (c.passes >= 30 and c.passes_completed * 100 >= 90 * c.passes)::integer
             when 'shot_off_target' then c.shots_off_target
             when 'dispossessed' then c.dispossessed
@@ -293,7 +300,7 @@ bps as (
         player_id,
         sum((action_count / per_count) * points) as bps
     from bps_counts
-    group by 1, 2
+    group by match_id, player_id
 ),
 
 -- FPL's ties: equal BPS share a place and the next place is skipped (rank, not dense_rank).
@@ -332,7 +339,7 @@ breakdown as (
         sum(points) filter (where rule = 'own_goal') as own_goal_points,
         sum(points) filter (where rule = 'defensive_contribution') as defensive_contribution_points
     from points_by_rule
-    group by 1, 2
+    group by match_id, player_id
 )
 
 select
@@ -349,6 +356,9 @@ select
     c.saves,
     c.clearances_blocks_interceptions_tackles,
     c.recoveries,
+    bp.bps,
+    bp.bonus as bonus_points,
+    ch.source_landed_at,
     coalesce(b.minutes_points, 0) as minutes_points,
     coalesce(b.goal_points, 0) as goal_points,
     coalesce(b.assist_points, 0) as assist_points,
@@ -359,13 +369,10 @@ select
     coalesce(b.card_points, 0) as card_points,
     coalesce(b.own_goal_points, 0) as own_goal_points,
     coalesce(b.defensive_contribution_points, 0) as defensive_contribution_points,
-    bp.bps,
-    bp.bonus as bonus_points,
     coalesce(b.minutes_points, 0) + coalesce(b.goal_points, 0) + coalesce(b.assist_points, 0)
     + coalesce(b.clean_sheet_points, 0) + coalesce(b.save_points, 0) + coalesce(b.penalty_points, 0)
     + coalesce(b.goals_conceded_points, 0) + coalesce(b.card_points, 0) + coalesce(b.own_goal_points, 0)
-    + coalesce(b.defensive_contribution_points, 0) + bp.bonus as total_points,
-    ch.source_landed_at
+    + coalesce(b.defensive_contribution_points, 0) + bp.bonus as total_points
 from counts as c
 inner join changed as ch on c.match_id = ch.match_id
 left join breakdown as b on c.match_id = b.match_id and c.player_id = b.player_id

@@ -39,7 +39,6 @@ select
     l.shots,
     l.shots_on_target,
     l.xg,
-    coalesce(x.model_xg, 0) as model_xg,
     l.passes,
     l.passes_completed,
     l.pass_accuracy,
@@ -49,7 +48,8 @@ select
     l.red_cards,
     l.is_final,
     l.recorded_at as updated_at,
-    c.source_landed_at
+    c.source_landed_at,
+    coalesce(x.model_xg, 0) as model_xg
 from latest as l
 inner join changed as c on l.match_id = c.match_id
 left join model_xg as x on l.match_id = x.match_id and l.player_id = x.player_id

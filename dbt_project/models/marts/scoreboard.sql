@@ -29,9 +29,9 @@ select
     ranked.status,
     ranked.minute,
     ranked.recorded_at as updated_at,
-    coalesce(ranked.match_date, ranked.kickoff::date) as match_date,
     ranked.is_neutral_venue,
-    changed.source_landed_at
+    changed.source_landed_at,
+    coalesce(ranked.match_date, ranked.kickoff::date) as match_date
 from ranked
 inner join changed on ranked.match_id = changed.match_id
 where ranked.recency = 1

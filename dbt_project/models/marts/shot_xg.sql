@@ -72,10 +72,11 @@ select
     shots.angle,
     shots.body_part,
     shots.situation,
-    shots.situation = 'penalty' as is_penalty,
     shots.outcome,
     shots.is_goal,
     shots.provider_xg,
+    shots.source_landed_at,
+    shots.situation = 'penalty' as is_penalty,
     1.0 / (1.0 + exp(-(
         c.b_intercept
         + c.b_distance * shots.distance
@@ -87,7 +88,6 @@ select
         + c.b_free_kick * (shots.situation = 'free_kick')::integer
         + c.b_corner * (shots.situation = 'corner')::integer
         + c.b_set_piece * (shots.situation = 'set_piece')::integer
-    ))) as xg,
-    shots.source_landed_at
+    ))) as xg
 from shots
 cross join coefficients as c

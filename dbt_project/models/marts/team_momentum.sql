@@ -35,11 +35,11 @@ events as (
         e.match_id,
         e.team_side,
         e.period,
+        e.event_type,
+        e.location_x,
         least(e.minute, case e.period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end)
         - least(e.minute, case e.period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end) % 5
-            as window_start_minute,
-        e.event_type,
-        e.location_x
+            as window_start_minute
     from {{ ref('stg_streaming__match_events') }} as e
     inner join changed on e.match_id = changed.match_id
     where e.team_side is not null and e.period between 1 and 4
@@ -57,7 +57,7 @@ shots as (
         sum(xg) as xg
     from {{ ref('shot_xg') }}
     where match_id in (select changed.match_id from changed)
-    group by 1, 2, 3, 4
+    group by match_id, team_side, period, window_start_minute
 ),
 
 windows as (

@@ -91,9 +91,9 @@ scores_from as (
     select
         match_id,
         clock_so_far,
-        lead(clock_so_far) over (partition by match_id order by period, sequence) as next_clock,
         home_score,
-        away_score
+        away_score,
+        lead(clock_so_far) over (partition by match_id order by period, sequence) as next_clock
     from events
 ),
 
@@ -180,11 +180,11 @@ select
     outcomes.home_score,
     outcomes.away_score,
     -- Normalised over the truncated Poisson sums so the three sum to 1 exactly.
-    p_home_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_home,
-    p_draw_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_draw,
-    p_away_raw / (p_home_raw + p_draw_raw + p_away_raw) as p_away,
-    home_score + home_goals_left as expected_home_goals,
-    away_score + away_goals_left as expected_away_goals,
+    outcomes.p_home_raw / (outcomes.p_home_raw + outcomes.p_draw_raw + outcomes.p_away_raw) as p_home,
+    outcomes.p_draw_raw / (outcomes.p_home_raw + outcomes.p_draw_raw + outcomes.p_away_raw) as p_draw,
+    outcomes.p_away_raw / (outcomes.p_home_raw + outcomes.p_draw_raw + outcomes.p_away_raw) as p_away,
+    outcomes.home_score + outcomes.home_goals_left as expected_home_goals,
+    outcomes.away_score + outcomes.away_goals_left as expected_away_goals,
     changed.source_landed_at
 from outcomes
 inner join changed on outcomes.match_id = changed.match_id
