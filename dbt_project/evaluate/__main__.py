@@ -123,6 +123,7 @@ def score(conn, results: dict, shot_matches: int) -> dict:
         cursor.execute(f"select xg, is_goal from marts.{PREFIX}shot_xg")
         shots = cursor.fetchall()
     forecasts, outcomes, last_f, last_o = [], [], [], []
+    states = [s for s in states if s[0] in results]  # the shot matches have states too
     for match_id, minute, p_home, p_draw, p_away in states:
         result = results[match_id]
         end = EXTRA_TIME_MINUTES if result.went_to_extra_time else REGULAR_MINUTES
