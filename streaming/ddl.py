@@ -74,7 +74,10 @@ def render(contracts: dict[str, Contract], prefix: str = "") -> str:
         parts.append(f"-- Topic {contract.topic}: the contract's fields, the original message, Kafka metadata.\n")
         parts.append(topic_table(t(name), contract))
     parts.append(
-        f"""-- Messages that are not JSON or break their contract, with the reason.
+        f"""-- Messages that are not JSON or break their contract, with the reason: those the landing job
+-- refused (rejected_by streaming) and those a producer refused and sent to the dead-letters topic
+-- (rejected_by its name). topic is the topic the message was meant for; kafka_topic, partition
+-- and offset say where it was read (the dead-letters topic for a producer's dead letter).
 CREATE TABLE IF NOT EXISTS {t('dead_letter')} (
     topic text NOT NULL,
     partition integer NOT NULL,
@@ -85,9 +88,28 @@ CREATE TABLE IF NOT EXISTS {t('dead_letter')} (
     kafka_timestamp timestamptz,
     landed_at timestamptz NOT NULL DEFAULT now(),
     batch_id bigint NOT NULL,
-    PRIMARY KEY (topic, partition, "offset")
+    kafka_topic text NOT NULL,
+    rejected_by text NOT NULL,
+    PRIMARY KEY (kafka_topic, partition, "offset")
 );
 CREATE INDEX IF NOT EXISTS {prefix}dead_letter_landed_at ON {t('dead_letter')} (landed_at);
+-- A dead_letter table from before the producers' dead letters were landed gets their columns and key.
+ALTER TABLE {t('dead_letter')} ADD COLUMN IF NOT EXISTS kafka_topic text;
+ALTER TABLE {t('dead_letter')} ADD COLUMN IF NOT EXISTS rejected_by text NOT NULL DEFAULT 'streaming';
+UPDATE {t('dead_letter')} SET kafka_topic = topic WHERE kafka_topic IS NULL;
+ALTER TABLE {t('dead_letter')} ALTER COLUMN kafka_topic SET NOT NULL;
+DO $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM information_schema.key_column_usage
+        WHERE table_schema = 'streaming' AND table_name = '{prefix}dead_letter'
+          AND constraint_name = '{prefix}dead_letter_pkey' AND column_name = 'kafka_topic'
+    ) THEN
+        ALTER TABLE {t('dead_letter')} DROP CONSTRAINT IF EXISTS {prefix}dead_letter_pkey;
+        ALTER TABLE {t('dead_letter')} ADD PRIMARY KEY (kafka_topic, partition, "offset");
+    END IF;
+END
+$$;
 -- One row per micro-batch landed, written in the batch's transaction: a replayed batch is a no-op.
 CREATE TABLE IF NOT EXISTS {t('landed_batches')} (
     checkpoint text NOT NULL,

@@ -1,19 +1,21 @@
-"""Wires the Kafka topics to the sinks: one query landing PostgreSQL, one Parquet query per topic,
-and one for the 5-minute momentum windows; each query has its own checkpoint."""
+"""Wires the Kafka topics to the sinks: a query per topic validates its messages once and lands
+them in PostgreSQL and Parquet, one lands the producers' dead letters, one computes the 5-minute
+momentum windows; each query has its own checkpoint."""
 
 from __future__ import annotations
 
 import logging
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
-import pyarrow as pa
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 from pyspark.sql.types import ArrayType, MapType, StructType
 
-from . import ddl, sinks, transforms
+from . import batches, ddl, sinks, transforms
 from .errors import StreamingError
 from .metrics import MetricsListener
 from .schemas import Contract, load_contract
@@ -41,6 +43,7 @@ def spark_session(settings: Settings, app_name: str = "matchday-streaming") -> S
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.memory", settings.spark_driver_memory)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
     )
     if settings.spark_master:
@@ -62,13 +65,14 @@ def migrate(settings: Settings, contracts: dict[str, Contract]) -> None:
         conn.close()
 
 
-def _kafka_stream(spark: SparkSession, settings: Settings, topics: list[str]) -> DataFrame:
+def _kafka_stream(spark: SparkSession, settings: Settings, topics: list[str], headers: bool = False) -> DataFrame:
     return (
         spark.readStream.format("kafka")
         .options(**settings.kafka.spark_options())
         .option("subscribe", ",".join(topics))
         .option("startingOffsets", settings.starting_offsets)
         .option("maxOffsetsPerTrigger", str(settings.max_offsets_per_trigger))
+        .option("includeHeaders", str(headers).lower())
         .load()
     )
 
@@ -82,48 +86,87 @@ def _for_postgres(rows: DataFrame) -> DataFrame:
     return rows.select(*columns)
 
 
-class PostgresLander:
-    """foreachBatch function: validates a batch of all topics and lands it in one transaction."""
+def _query_id(batch: DataFrame) -> str:
+    """Id of the streaming query running this foreachBatch call; it lives in the checkpoint, so it
+    is the same after a restart and different for a new checkpoint."""
+    query_id = batch.sparkSession.sparkContext.getLocalProperty("sql.streaming.queryId")
+    if not query_id:
+        raise StreamingError("The landing batch does not know its streaming query id: run it through `python -m streaming run`.")
+    return query_id
 
-    def __init__(self, settings: Settings, contracts: dict[str, Contract], checkpoint: str) -> None:
+
+class _BatchLander:
+    """Shared part of the landing foreachBatch functions: skip a batch PostgreSQL already has,
+    time the phases, log one line per batch."""
+
+    def __init__(self, settings: Settings, checkpoint: str) -> None:
         self.settings = settings
-        self.contracts = contracts
         self.checkpoint = checkpoint
         self.conn = None
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def _timed(self, phase: str):
+        started = time.perf_counter()
+        yield
+        self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - started
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
         if self.conn is None or self.conn.closed:
             self.conn = sinks.connect(self.settings.postgres)
-        batch = batch.persist()
-        try:
-            present = {row.topic for row in batch.select("topic").distinct().collect()}
-            upserts, dead = [], []
-            for logical, topic in self.settings.topics.items():
-                if topic not in present:
-                    continue
-                validated = transforms.validate(batch.where(F.col("topic") == topic), self.contracts[logical]).persist()
-                upserts.append(
-                    sinks.Upsert(
-                        table=self.settings.table(logical),
-                        rows=_for_postgres(transforms.accepted(validated)).toArrow(),
-                        key=("event_id",),
-                        order_by=("kafka_partition", "kafka_offset"),
-                    )
-                )
-                dead.append(transforms.dead_letters(validated).toArrow())
-                validated.unpersist()
-            dead_rows = sum(d.num_rows for d in dead)
-            if dead:
-                upserts.append(
-                    sinks.Upsert(
-                        table=self.settings.table("dead_letter"),
-                        rows=pa.concat_tables(dead),
-                        key=("topic", "partition", "offset"),
-                    )
-                )
-            sinks.land_batch(self.conn, self.settings.table("landed_batches"), self.checkpoint, batch_id, upserts, dead_rows)
-        finally:
-            batch.unpersist()
+        batches_table = self.settings.table("landed_batches")
+        if sinks.has_landed(self.conn, batches_table, self.checkpoint, batch_id):
+            return
+        self.timings = {}
+        upserts = self.upserts(batch, batch_id)
+        dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
+        with self._timed("postgres"):
+            sinks.land_batch(self.conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows)
+        log.info(
+            "%s batch %s landed: %s rows, %s dead letters; %s", self.checkpoint.rsplit("/", 1)[-1], batch_id,
+            sum(u.rows.num_rows for u in upserts) - dead_rows, dead_rows,
+            ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.timings.items()),
+        )
+
+    def upserts(self, batch: DataFrame, batch_id: int) -> list[sinks.Upsert]:
+        raise NotImplementedError
+
+
+class TopicLander(_BatchLander):
+    """foreachBatch function of a topic's landing query, whose batches arrive parsed and validated:
+    collects a batch once as Arrow, writes the accepted rows to Parquet, then lands them and the
+    dead letters in PostgreSQL in one transaction with the batch id.
+
+    A batch that Spark replays after a crash is skipped when PostgreSQL has its batch id; if the
+    crash came before that commit, the batch's Parquet files (part-<query id>-<batch id>) are
+    written again over themselves, so neither sink ever holds a message twice.
+    """
+
+    def __init__(self, settings: Settings, checkpoint: str, logical: str) -> None:
+        super().__init__(settings, checkpoint)
+        self.logical = logical
+        self.topic = settings.topics[logical]
+
+    def upserts(self, batch: DataFrame, batch_id: int) -> list[sinks.Upsert]:
+        with self._timed("validate"):
+            rows, refused = batches.split(batch.toArrow())
+        if rows.num_rows:
+            with self._timed("parquet"):
+                cold = batches.with_match_date(batches.first_per_event(rows))
+                sinks.write_parquet(cold, self.settings.parquet_root, self.topic, f"{_query_id(batch)}-{batch_id}")
+        return [
+            sinks.Upsert(table=self.settings.table(self.logical), rows=rows, key=("event_id",), order_by=("kafka_partition", "kafka_offset")),
+            sinks.Upsert(table=self.settings.table("dead_letter"), rows=refused, key=("kafka_topic", "partition", "offset")),
+        ]
+
+
+class DeadLetterLander(_BatchLander):
+    """foreachBatch function landing the producers' dead letters (already read with their headers)."""
+
+    def upserts(self, batch: DataFrame, batch_id: int) -> list[sinks.Upsert]:
+        with self._timed("read"):
+            rows = batch.toArrow()
+        return [sinks.Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))]
 
 
 class MomentumLander:
@@ -154,27 +197,28 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
         return writer.trigger(availableNow=True) if available_now else writer.trigger(processingTime=settings.trigger_interval)
 
     queries = []
-    landing = f"{checkpoints}/postgres"
-    queries.append(
-        trigger(
-            _kafka_stream(spark, settings, list(settings.topics.values()))
-            .writeStream.queryName("land-postgres")
-            .option("checkpointLocation", landing)
-            .foreachBatch(PostgresLander(settings, contracts, landing))
-        ).start()
-    )
+    # One landing query per topic: its contract's validation is planned once, with the query,
+    # instead of for every batch (planning the checks costs seconds, running them milliseconds).
     for logical, topic in settings.topics.items():
-        rows = transforms.with_match_date(transforms.accepted(transforms.validate(_kafka_stream(spark, settings, [topic]), contracts[logical])))
+        checkpoint = f"{checkpoints}/land-{logical}"
+        validated = _for_postgres(transforms.validate(_kafka_stream(spark, settings, [topic]), contracts[logical]))
         queries.append(
             trigger(
-                rows.writeStream.queryName(f"parquet-{logical}")
-                .format("parquet")
-                .option("path", f"{settings.parquet_root.rstrip('/')}/topic={topic}")
-                .option("checkpointLocation", f"{checkpoints}/parquet-{logical}")
-                .partitionBy("match_date")
-                .outputMode("append")
+                validated.writeStream.queryName(f"land-{logical}")
+                .option("checkpointLocation", checkpoint)
+                .foreachBatch(TopicLander(settings, checkpoint, logical))
             ).start()
         )
+    checkpoint = f"{checkpoints}/land-dead_letters"
+    queries.append(
+        trigger(
+            transforms.producer_dead_letters(_kafka_stream(spark, settings, [settings.dead_letters_topic], headers=True))
+            .writeStream.queryName("land-dead_letters")
+            .option("checkpointLocation", checkpoint)
+            .foreachBatch(DeadLetterLander(settings, checkpoint))
+        ).start()
+    )
+    # The windows need state across batches (watermark, dedupe), so they are a query of their own.
     events = transforms.accepted(transforms.validate(_kafka_stream(spark, settings, [settings.topics["match_events"]]), contracts["match_events"]))
     momentum = transforms.momentum_windows(transforms.dedupe_within_watermark(events, settings.watermark))
     momentum_checkpoint = f"{checkpoints}/momentum"

@@ -79,6 +79,7 @@ class Settings:
     kafka: KafkaSettings
     postgres: PostgresSettings
     topics: dict[str, str]
+    dead_letters_topic: str  # where the producers put the messages they rejected
     contracts_dir: Path
     checkpoint_dir: str
     parquet_root: str
@@ -134,6 +135,7 @@ class Settings:
                 password=get("POSTGRES_PASSWORD", "matchday"),
             ),
             topics={logical: get(var, default) for logical, (var, default) in TOPICS.items()},
+            dead_letters_topic=get("KAFKA_TOPIC_DEAD_LETTERS", "dead-letters"),
             contracts_dir=Path(get("CONTRACTS_DIR", str(ROOT / "ingest" / "contracts"))),
             checkpoint_dir=get("STREAMING_CHECKPOINT_DIR", str(ROOT / ".stack" / "checkpoints")),
             parquet_root=get("STREAMING_PARQUET_ROOT", str(ROOT / ".stack" / "parquet")),

@@ -1,4 +1,5 @@
-"""Idempotent bulk writes to PostgreSQL: COPY into a temporary table, then INSERT ... ON CONFLICT.
+"""Idempotent writes: PostgreSQL in bulk (COPY into a temporary table, then INSERT ... ON CONFLICT)
+and Parquet files named after the batch, so a batch written again replaces its own files.
 
 A micro-batch lands in one transaction together with its row in `landed_batches`, so a batch
 that Spark replays after a crash is recognised and skipped, and rows never land twice.
@@ -7,11 +8,15 @@ that Spark replays after a crash is recognised and skipped, and rows never land 
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 
 import psycopg2
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 from psycopg2 import sql
 
 from .errors import StreamingError
@@ -84,6 +89,45 @@ def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
         (batch_id,),
     )
     return cursor.rowcount
+
+
+def _filesystem(root: str) -> tuple[pafs.FileSystem, str]:
+    """pyarrow's filesystem and path for a local folder or an object-store URI (s3a:// as s3://)."""
+    if "://" not in root:
+        return pafs.LocalFileSystem(), os.path.abspath(root)
+    if root.startswith("s3a://"):
+        root = "s3://" + root[len("s3a://"):]
+    try:
+        return pafs.FileSystem.from_uri(root)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+        raise StreamingError(f"Cannot write Parquet to {root} ({error}): set STREAMING_PARQUET_ROOT to a folder or an s3:// URI.") from None
+
+
+def write_parquet(rows: pa.Table, root: str, topic: str, name: str) -> int:
+    """Write a batch's rows of one topic as <root>/topic=<topic>/match_date=<date>/part-<name>.parquet,
+    one file per match date; returns the files written. A file appears whole (written under a
+    hidden name, then renamed), and writing the same batch again replaces it instead of adding
+    a copy."""
+    fs, base = _filesystem(root)
+    files = 0
+    for match_date in pc.unique(rows["match_date"]).to_pylist():
+        day = rows.filter(pc.is_null(rows["match_date"]) if match_date is None else pc.equal(rows["match_date"], match_date))
+        folder = f"{base}/topic={topic}/match_date={match_date if match_date is not None else '__HIVE_DEFAULT_PARTITION__'}"
+        fs.create_dir(folder, recursive=True)
+        temporary, final = f"{folder}/.part-{name}.parquet.tmp", f"{folder}/part-{name}.parquet"
+        pq.write_table(day.drop_columns(["match_date"]), temporary, filesystem=fs, compression="zstd")
+        fs.move(temporary, final)
+        files += 1
+    return files
+
+
+def has_landed(conn, batches_table: str, checkpoint: str, batch_id: int) -> bool:
+    with conn, conn.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT 1 FROM {} WHERE checkpoint = %s AND batch_id = %s").format(_qualified(batches_table)),
+            (checkpoint, batch_id),
+        )
+        return cursor.fetchone() is not None
 
 
 def land_batch(conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int) -> bool:

@@ -1,9 +1,14 @@
-"""The committed DDL (streaming/sql/tables.sql) is the one the contracts generate today."""
+"""The committed DDL (streaming/sql/tables.sql) is the one the contracts generate today, and
+`migrate` brings an older table up to it."""
 
+import os
+import uuid
 from pathlib import Path
 
+import pytest
+
 from streaming import ddl
-from streaming.job import load_contracts
+from streaming.job import load_contracts, migrate
 from streaming.settings import Settings
 
 SQL = Path(__file__).resolve().parents[2] / "streaming" / "sql" / "tables.sql"
@@ -22,3 +27,35 @@ def test_topic_tables_have_the_contract_fields_then_raw_and_kafka_metadata():
     assert columns[: len(contracts["match_events"].struct)] == contracts["match_events"].struct.fieldNames()
     assert columns[-1] == "PRIMARY"
     assert columns[-8:-1] == ["raw", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp", "landed_at", "batch_id"]
+
+
+@pytest.mark.integration
+def test_migrate_upgrades_a_dead_letter_table_of_the_first_shape(pg_conn):
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    table = f"streaming.{prefix}dead_letter"
+    with pg_conn.cursor() as cursor:
+        # The shape before the producers' dead letters were landed, with one of Spark's rows.
+        cursor.execute(
+            f'CREATE TABLE {table} (topic text NOT NULL, partition integer NOT NULL, "offset" bigint NOT NULL, key text,'
+            " payload text, reason text NOT NULL, kafka_timestamp timestamptz, landed_at timestamptz NOT NULL DEFAULT now(),"
+            f' batch_id bigint NOT NULL, PRIMARY KEY (topic, partition, "offset"))'
+        )
+        cursor.execute(f"INSERT INTO {table} VALUES ('match-events', 0, 7, 'k', '{{', 'not valid JSON', NULL, now(), 3)")
+    settings = Settings.from_env({"STREAMING_TABLE_PREFIX": prefix, **{k: v for k, v in os.environ.items() if k.startswith("POSTGRES_")}})
+    try:
+        migrate(settings, load_contracts(settings))
+        migrate(settings, load_contracts(settings))  # a second migrate changes nothing
+        with pg_conn.cursor() as cursor:
+            cursor.execute(f"SELECT topic, kafka_topic, rejected_by, reason FROM {table}")
+            assert cursor.fetchall() == [("match-events", "match-events", "streaming", "not valid JSON")]
+            cursor.execute(
+                "SELECT array_agg(a.attname ORDER BY a.attname) FROM pg_index i JOIN pg_attribute a"
+                " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary",
+                (table,),
+            )
+            assert cursor.fetchone()[0] == ["kafka_topic", "offset", "partition"]
+    finally:
+        with pg_conn.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP TABLE streaming."{name}"')

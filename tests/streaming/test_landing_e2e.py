@@ -41,7 +41,7 @@ def test_every_replayed_event_lands_once_in_postgres_and_parquet(pipeline):
     assert pipeline.rows("SELECT count(*) FROM {dead_letter}") == [(0,)]
     # Every query reported its progress for the health dashboard.
     names = {r[0] for r in pipeline.rows("SELECT DISTINCT query_name FROM {pipeline_metrics}")}
-    assert {"land-postgres", "parquet-match_events", "team-momentum-5min"} <= names
+    assert {"land-match_events", "land-live_matches", "team-momentum-5min"} <= names
 
 
 @pytest.mark.slow
@@ -54,7 +54,7 @@ def test_rerun_and_sigkill_mid_backfill_neither_lose_nor_double(pipeline):
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         landed = (
-            pipeline.rows("SELECT count(*) FROM {landed_batches} WHERE checkpoint LIKE %s", "%/postgres")
+            pipeline.rows("SELECT count(*) FROM {landed_batches} WHERE checkpoint LIKE %s", "%/land-match_events")
             if _exists(pipeline, "landed_batches")
             else [(0,)]
         )
@@ -105,4 +105,27 @@ def test_a_thousand_bad_messages_go_to_dead_letters_and_good_ones_land(pipeline,
     reasons = Counter(dict(pipeline.rows("SELECT reason, count(*) FROM {dead_letter} GROUP BY reason")))
     assert reasons == Counter(reason for _, reason in bad)
     assert pipeline.rows("SELECT count(*) FROM {dead_letter} WHERE payload IS NULL OR topic <> %s", pipeline.topics["match_events"]) == [(0,)]
+    assert_exactly_once(pipeline, source_counts(MATCHES[:1]))
+
+
+def test_the_producers_dead_letters_land_once_with_their_reason(pipeline, russia_saudi_messages):
+    from ingest.producer import MatchProducer
+    from ingest.settings import KafkaSettings
+
+    good = next(m["value"] for m in russia_saudi_messages if m["topic"] == "match-events")
+    broken = {**good, "minute": -3}
+    settings = KafkaSettings.from_env().with_topics(**pipeline.topics, dead_letters=pipeline.dead_letter_topic)
+    producer = MatchProducer(settings)
+    assert producer.send("match-events", good["match_id"], broken) is False  # the producer refuses it
+    producer.flush()
+    pipeline.replay(MATCHES[:1])
+    pipeline.run_available_now()
+    pipeline.run_available_now()  # a second run lands nothing twice
+    dead = pipeline.rows("SELECT topic, reason, rejected_by, kafka_topic, partition, \"offset\", key, payload FROM {dead_letter}")
+    # The reason is the producer's own (jsonschema's wording), as the ingest tests check it.
+    assert [row[:7] for row in dead] == [(
+        pipeline.topics["match_events"], "minute: -3 is less than the minimum of 0", "ingest.replay",
+        pipeline.dead_letter_topic, 0, 0, good["match_id"],
+    )]
+    assert json.loads(dead[0][7]) == broken
     assert_exactly_once(pipeline, source_counts(MATCHES[:1]))

@@ -1,0 +1,50 @@
+"""Pure steps on a micro-batch collected to the driver as Arrow: split accepted rows from dead
+letters, and keep one row per event for the cold store."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+REJECTED_BY_STREAMING = "streaming"  # rejected_by of the messages the landing job refused
+
+
+def split(validated: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """(accepted rows without `reason`/`kafka_key`, dead-letter rows) of a validated topic batch."""
+    refused = pc.is_valid(validated["reason"])
+    accepted = validated.filter(pc.invert(refused)).drop_columns(["reason", "kafka_key"])
+    failed = validated.filter(refused)
+    dead = pa.table(
+        {
+            "topic": failed["kafka_topic"],
+            "partition": failed["kafka_partition"],
+            "offset": failed["kafka_offset"],
+            "key": failed["kafka_key"],
+            "payload": failed["raw"],
+            "reason": failed["reason"],
+            "kafka_timestamp": failed["kafka_timestamp"],
+            "kafka_topic": failed["kafka_topic"],
+            "rejected_by": pa.array([REJECTED_BY_STREAMING] * failed.num_rows, pa.string()),
+        }
+    )
+    return accepted, dead
+
+
+def first_per_event(rows: pa.Table) -> pa.Table:
+    """One row per event_id: the first in Kafka order (a provider's repeat in the batch is dropped)."""
+    if rows.num_rows == 0:
+        return rows
+    ordered = rows.sort_by([("kafka_partition", "ascending"), ("kafka_offset", "ascending")])
+    indexed = ordered.append_column("_row", pa.array(range(ordered.num_rows), pa.int64()))
+    first = indexed.group_by("event_id", use_threads=False).aggregate([("_row", "min")])["_row_min"]
+    return ordered.take(pc.sort_indices(first))
+
+
+def with_match_date(rows: pa.Table) -> pa.Table:
+    """Sets `match_date` (the Parquet partition beside the topic): the message's own match date,
+    else the UTC date of its event time."""
+    event_date = pc.cast(rows["timestamp"], pa.date32())
+    if "match_date" in rows.column_names:
+        dates = pc.coalesce(pc.cast(rows["match_date"], pa.date32()), event_date)
+        return rows.set_column(rows.column_names.index("match_date"), "match_date", dates)
+    return rows.append_column("match_date", event_date)
