@@ -53,6 +53,7 @@ setup: system-deps $(VENV)/.installed $(SUPERSET_VENV)/.installed
 
 up: setup
 	@$(PY) -m stack up
+	@$(PY) -m streaming migrate
 
 down:
 	@if [ -x $(PY) ]; then $(PY) -m stack down; else echo "nothing to stop: no virtualenv"; fi
