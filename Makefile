@@ -20,7 +20,7 @@ SUPERSET_VENV := .venv-superset
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge transform transform-loop evaluate lint
+.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge transform transform-loop evaluate lint bench
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
@@ -93,6 +93,12 @@ transform-loop: up
 # model quality figures (win probability, xG) -> evaluation.json
 evaluate: up
 	@$(PY) -m dbt_project.evaluate
+
+# produce -> row visible latency (p50/p95/p99), BENCH_MATCHES matches at BENCH_SPEED
+BENCH_MATCHES ?= 10
+BENCH_SPEED ?= 10
+bench: up
+	@$(PY) bench/latency.py --matches $(BENCH_MATCHES) --speed $(BENCH_SPEED)
 
 lint: $(VENV)/.installed
 	@$(VENV)/bin/sqlfluff lint dbt_project/models
