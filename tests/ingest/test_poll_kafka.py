@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from confluent_kafka import Consumer
+from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 from ingest import contracts
 from ingest.polling.poller import ApiFootballSource, FootballDataSource, Poller
@@ -45,22 +45,28 @@ EURO_2024 = {
 }
 
 
-def consume_all(kafka_config, topic, idle=3.0, timeout=60.0):
-    """Every message of a topic: read until nothing new arrives for `idle` seconds."""
+def consume_all(kafka_config, topic, timeout=60.0):
+    """Every message of a topic, read up to its end offsets (the producer has finished).
+
+    Partitions are assigned directly rather than through a consumer group: a first group
+    join on a fresh broker can take longer than any idle wait, and would end the read early.
+    """
     import time
 
-    consumer = Consumer({**kafka_config, "group.id": f"test-{uuid.uuid4().hex}", "auto.offset.reset": "earliest",
-                         "enable.auto.commit": False})
-    consumer.subscribe([topic])
+    consumer = Consumer({**kafka_config, "group.id": f"test-{uuid.uuid4().hex}", "enable.auto.commit": False})
+    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+    ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
+    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
     messages = []
+    positions = dict.fromkeys(partitions, 0)
     deadline = time.monotonic() + timeout
-    quiet_since = time.monotonic()
     try:
-        while time.monotonic() < deadline and time.monotonic() - quiet_since < idle:
-            batch = [m for m in consumer.consume(1000, timeout=0.5) if m.error() is None]
-            if batch:
-                messages.extend(batch)
-                quiet_since = time.monotonic()
+        while any(positions[p] < ends[p] for p in partitions):
+            assert time.monotonic() < deadline, f"{topic}: read {len(messages)} messages, not up to {ends}"
+            for message in consumer.consume(1000, timeout=0.5):
+                assert message.error() is None, message.error()
+                messages.append(message)
+                positions[message.partition()] = message.offset() + 1
     finally:
         consumer.close()
     return messages
@@ -91,7 +97,7 @@ def assert_valid(kafka_config, topics):
     """Every message on the four topics satisfies its contract; returns them by contract."""
     found = {}
     for contract in contracts.TOPICS:
-        messages = consume_all(kafka_config, topics[contract.replace("-", "_")], idle=2.0)
+        messages = consume_all(kafka_config, topics[contract.replace("-", "_")])
         for message in messages:
             value = json.loads(message.value())
             assert contracts.violation(contract, value) is None, value
@@ -177,7 +183,7 @@ def test_provider_error_payload_goes_to_dead_letters_with_its_reason(kafka_confi
     assert b"Missing application key" in headers["reason"]
     assert headers["producer"] == b"ingest.poll.api-football"
     assert json.loads(dead[0].value())["errors"]["token"].startswith("Error/Missing application key")
-    assert consume_all(kafka_config, topics["live_matches"], idle=1.0) == []
+    assert consume_all(kafka_config, topics["live_matches"]) == []
 
 
 def test_missing_key_is_one_sentence_and_a_non_zero_exit(server):
