@@ -25,7 +25,7 @@ import psycopg2
 from confluent_kafka.admin import AdminClient, NewTopic
 
 ROOT = Path(__file__).resolve().parent.parent
-STATSBOMB = Path("/work/shared/data/statsbomb")
+STATSBOMB = ROOT.parent / "shared" / "data" / "statsbomb"
 LOGICAL = ("live_matches", "match_events", "player_live_stats", "team_live_stats", "dead_letters")
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from stack.settings import Settings  # noqa: E402
 from stack.superset import SupersetSettings  # noqa: E402
 
-STATSBOMB = Path("/work/shared/data/statsbomb")
+STATSBOMB = ROOT.parent / "shared" / "data" / "statsbomb"
 
 
 def watch_goal(bootstrap: str, topic: str, match_id: str, found: dict, stop: threading.Event) -> None:

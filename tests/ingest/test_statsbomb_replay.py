@@ -14,7 +14,7 @@ from ingest.providers.statsbomb import files
 from ingest.replay import match_timeline, matchday_timeline
 
 BUNDLED = Path(__file__).resolve().parents[2] / "ingest" / "data" / "statsbomb"
-SHARED = Path("/work/shared/data/statsbomb")
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "statsbomb"
 KICKOFF = datetime(2018, 6, 15, 18, 0, tzinfo=timezone.utc)
 
 

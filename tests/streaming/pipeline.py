@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-STATSBOMB = Path("/work/shared/data/statsbomb")
+STATSBOMB = ROOT.parent / "shared" / "data" / "statsbomb"
 LOGICAL = ("live_matches", "match_events", "player_live_stats", "team_live_stats")
 ENV_OF = {name: f"KAFKA_TOPIC_{name.upper()}" for name in LOGICAL}
 
