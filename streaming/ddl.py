@@ -57,8 +57,15 @@ def topic_table(table: str, contract: Contract) -> str:
     columns += [f"    {name} {kind}" for name, kind in LANDING_COLUMNS]
     # event_id is deterministic per message: the key that makes every write an idempotent upsert.
     body = ",\n".join([*columns, "    PRIMARY KEY (event_id)"])
+    # A field added to the contract later reaches a table created before it (CREATE TABLE IF NOT
+    # EXISTS leaves an existing table alone); the writes name their columns, so order does not matter.
+    additions = "".join(
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {f.name} {pg_type(f.dataType)};\n"
+        for f in contract.struct.fields
+    )
     return (
         f"CREATE TABLE IF NOT EXISTS {table} (\n{body}\n);\n"
+        f"{additions}"
         f"CREATE INDEX IF NOT EXISTS {table.split('.')[-1]}_landed_at ON {table} (landed_at);\n"
     )
 

@@ -42,6 +42,35 @@ CREATE TABLE IF NOT EXISTS streaming.live_matches (
     batch_id bigint NOT NULL,
     PRIMARY KEY (event_id)
 );
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS schema_version bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS event_id text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS match_id text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS provider text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS timestamp timestamptz;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS period bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS minute bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS second bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS added_time bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS sequence bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS status text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS trigger text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS home_team_id bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS home_team_name text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS away_team_id bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS away_team_name text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS home_score bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS away_score bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS home_penalty_score bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS away_penalty_score bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS home_red_cards bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS away_red_cards bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS competition_id bigint;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS competition_name text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS season_name text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS stage text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS kickoff timestamptz;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS match_date date;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS venue text;
 CREATE INDEX IF NOT EXISTS live_matches_landed_at ON streaming.live_matches (landed_at);
 
 -- Topic match-events: the contract's fields, the original message, Kafka metadata.
@@ -86,6 +115,36 @@ CREATE TABLE IF NOT EXISTS streaming.match_events (
     batch_id bigint NOT NULL,
     PRIMARY KEY (event_id)
 );
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS schema_version bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS event_id text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS match_id text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS provider text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS timestamp timestamptz;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS period bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS minute bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS second bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS added_time bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS sequence bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS event_type text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS provider_event_type text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS team_id bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS team_name text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS team_side text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS player_id bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS player_name text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS assist_player_id bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS assist_player_name text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS replacement_player_id bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS replacement_player_name text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS location_x double precision;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS location_y double precision;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS xg double precision;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS body_part text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS shot_type text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS play_pattern text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS outcome text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS home_score bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS away_score bigint;
 CREATE INDEX IF NOT EXISTS match_events_landed_at ON streaming.match_events (landed_at);
 
 -- Topic player-live-stats: the contract's fields, the original message, Kafka metadata.
@@ -129,6 +188,35 @@ CREATE TABLE IF NOT EXISTS streaming.player_live_stats (
     batch_id bigint NOT NULL,
     PRIMARY KEY (event_id)
 );
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS schema_version bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS event_id text;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS match_id text;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS provider text;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS timestamp timestamptz;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS period bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS minute bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS second bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS added_time bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS sequence bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS is_final boolean;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS team_id bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS team_name text;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS team_side text;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS player_id bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS player_name text;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS shots bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS shots_on_target bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS goals bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS assists bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS passes bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS passes_completed bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS pass_accuracy double precision;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS tackles bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS interceptions bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS xg double precision;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS minutes_played bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS yellow_cards bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS red_cards bigint;
 CREATE INDEX IF NOT EXISTS player_live_stats_landed_at ON streaming.player_live_stats (landed_at);
 
 -- Topic team-live-stats: the contract's fields, the original message, Kafka metadata.
@@ -172,6 +260,35 @@ CREATE TABLE IF NOT EXISTS streaming.team_live_stats (
     batch_id bigint NOT NULL,
     PRIMARY KEY (event_id)
 );
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS schema_version bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS event_id text;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS match_id text;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS provider text;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS timestamp timestamptz;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS period bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS minute bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS second bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS added_time bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS sequence bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS is_final boolean;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS team_id bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS team_name text;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS team_side text;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS possession double precision;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS goals bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS shots bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS shots_on_target bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS xg double precision;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS passes bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS passes_completed bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS pass_accuracy double precision;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS corners bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS fouls bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS offsides bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS tackles bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS interceptions bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS yellow_cards bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS red_cards bigint;
 CREATE INDEX IF NOT EXISTS team_live_stats_landed_at ON streaming.team_live_stats (landed_at);
 
 -- Messages that are not JSON or break their contract, with the reason: those the landing job

@@ -59,3 +59,30 @@ def test_migrate_upgrades_a_dead_letter_table_of_the_first_shape(pg_conn):
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))
             for (name,) in cursor.fetchall():
                 cursor.execute(f'DROP TABLE streaming."{name}"')
+
+
+@pytest.mark.integration
+def test_migrate_adds_contract_fields_to_a_table_created_before_them(pg_conn):
+    # match_events as it was before the contract gained body_part, shot_type and play_pattern.
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    settings = Settings.from_env({"STREAMING_TABLE_PREFIX": prefix, **{k: v for k, v in os.environ.items() if k.startswith("POSTGRES_")}})
+    table = f"streaming.{prefix}match_events"
+    try:
+        migrate(settings, load_contracts(settings))
+        with pg_conn.cursor() as cursor:
+            for column in ("body_part", "shot_type", "play_pattern"):
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        migrate(settings, load_contracts(settings))
+        with pg_conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = 'streaming' AND table_name = %s AND column_name IN ('body_part', 'shot_type', 'play_pattern')"
+                " ORDER BY column_name",
+                (f"{prefix}match_events",),
+            )
+            assert cursor.fetchall() == [("body_part", "text"), ("play_pattern", "text"), ("shot_type", "text")]
+    finally:
+        with pg_conn.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP TABLE streaming."{name}" CASCADE')
