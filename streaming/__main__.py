@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("ddl", help="print the DDL generated from the contracts")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # The Python-JVM bridge logs every call at INFO: thousands of lines a minute that hide ours.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     try:
         settings = Settings.from_env()
         if args.command == "run":
