@@ -60,6 +60,7 @@ class AlertsProcess:
         self.memories: dict[str, MatchMemory] = {}
         self.stopping = False
         self.delivered = 0
+        self.last_activity: float | None = None  # last message or assignment; None before joining
         self.consumer = Consumer({
             **settings.kafka.client_config(),
             "group.id": settings.consumer_group,
@@ -75,6 +76,7 @@ class AlertsProcess:
         # Another member may have moved these matches on meanwhile: re-read memories from PostgreSQL.
         self.memories.clear()
         consumer.assign(partitions)
+        self.last_activity = time.monotonic()
         log.info("reading %s", ", ".join(f"{p.topic}[{p.partition}]@{'start' if p.offset == OFFSET_BEGINNING else p.offset}"
                                          for p in partitions) or "no partitions")
 
@@ -122,15 +124,15 @@ class AlertsProcess:
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stopping", True))
         self.consumer.subscribe([self.settings.match_events_topic, self.settings.live_matches_topic],
                                 on_assign=self._on_assign, on_revoke=self._on_revoke)
-        last_message = time.monotonic()
         try:
             while not self.stopping:
                 batch = self.consumer.consume(BATCH_SIZE, timeout=1.0)
                 if not batch:
-                    if until_idle is not None and time.monotonic() - last_message >= until_idle:
+                    # Idle counts from joining the group: a rebalance takes seconds of its own.
+                    if until_idle is not None and self.last_activity is not None and time.monotonic() - self.last_activity >= until_idle:
                         break
                     continue
-                last_message = time.monotonic()
+                self.last_activity = time.monotonic()
                 self._handle_batch(batch)
         finally:
             self.consumer.close()
