@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -232,3 +231,25 @@ def test_a_url_that_cannot_work_fails_fast():
         check_url("hooks.slack.com/services/x")
     with pytest.raises(AlertError, match="does not resolve"):
         check_url("https://no-such-host.invalid/hooks/x")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "says"),
+    [
+        ("ALERTS_WEBHOOK_URL", "hooks.slack.com/services/T0/B0/x", "set it to your Slack or Discord webhook URL"),
+        ("ALERTS_WEBHOOK_URL", "https://no-such-host.invalid/api/webhooks/1/x", "set ALERTS_WEBHOOK_URL"),
+        ("KAFKA_BOOTSTRAP_SERVERS", "localhost:1", "set KAFKA_BOOTSTRAP_SERVERS"),
+        ("ALERTS_CONSUMER_GROUP", "alerts for me", "ALERTS_CONSUMER_GROUP must be"),
+    ],
+)
+def test_alerts_misconfiguration_fails_fast_with_one_sentence(setting, value, says):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ALERTS_WEBHOOK_URL": "", setting: value}
+    done = subprocess.run([sys.executable, "-m", "streaming", "alerts"], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
