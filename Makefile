@@ -20,13 +20,14 @@ SUPERSET_VENV := .venv-superset
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge transform transform-loop evaluate lint bench
+.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge alerts transform transform-loop evaluate lint bench
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
 	@echo "make test            set up everything and run the whole test suite"
 	@echo "make up | down | status   the local stack (Kafka, PostgreSQL, Superset)"
 	@echo "make streaming | backfill | purge     the Spark landing job"
+	@echo "make alerts          goals, red cards, VAR and results to ALERTS_WEBHOOK_URL and the log"
 	@echo "make transform | transform-loop | evaluate | lint    dbt"
 
 system-deps:
@@ -81,6 +82,10 @@ backfill: up
 # delete hot rows older than STREAMING_HOT_RETENTION_DAYS (Parquet is kept)
 purge: setup
 	@$(PY) -m streaming purge
+
+# push goals, red cards, VAR cancellations and results to ALERTS_WEBHOOK_URL and the log (Ctrl-C stops)
+alerts: up
+	@$(PY) -m streaming alerts
 
 # dbt build once: seeds, staging, marts and their tests
 transform: up

@@ -1,4 +1,4 @@
-"""Command line: `python -m streaming run|migrate|purge|ddl`; errors end in one sentence, no trace."""
+"""Command line: `python -m streaming run|migrate|purge|ddl|alerts`; errors end in one sentence, no trace."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     purge = commands.add_parser("purge", help="delete hot rows older than the retention")
     purge.add_argument("--days", type=int, help="retention in days (default STREAMING_HOT_RETENTION_DAYS)")
     commands.add_parser("ddl", help="print the DDL generated from the contracts")
+    alerts = commands.add_parser("alerts", help="push goals, red cards, VAR cancellations and results to a webhook")
+    alerts.add_argument("--until-idle", type=float, metavar="SECONDS",
+                        help="exit after SECONDS without a new message (default: run until stopped)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # The Python-JVM bridge logs every call at INFO: thousands of lines a minute that hide ours.
@@ -43,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
                 raise StreamingError(f"--days must be at least 1, not {days}.")
             deleted = purge_rows(settings, days)
             print(f"Deleted rows landed more than {days} days ago: " + ", ".join(f"{t} {n}" for t, n in deleted.items()))
+        elif args.command == "alerts":
+            from .alerts import consumer
+            from .alerts.settings import AlertsSettings
+
+            delivered = consumer.run(AlertsSettings.from_env(), args.until_idle)
+            print(f"Alerts delivered: {delivered}.")
         elif args.command == "ddl":
             from . import ddl, job
 

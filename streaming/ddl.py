@@ -16,6 +16,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
+from .alerts import store as alerts_store
 from .schemas import Contract
 
 # Every landed topic table ends with these columns (after the contract's own fields).
@@ -166,4 +167,5 @@ CREATE TABLE IF NOT EXISTS {t('pipeline_metrics')} (
 CREATE INDEX IF NOT EXISTS {prefix}pipeline_metrics_landed_at ON {t('pipeline_metrics')} (landed_at);
 """
     )
+    parts.append(alerts_store.ddl(t))
     return "\n".join(parts)

@@ -7,3 +7,15 @@ class StreamingError(Exception):
 
 class ContractError(StreamingError):
     """A topic contract (JSON Schema file) is missing or uses a construct the converter cannot map."""
+
+
+class AlertError(StreamingError):
+    """`python -m streaming alerts` cannot deliver as configured (webhook, broker, its tables)."""
+
+
+class WebhookError(AlertError):
+    """The webhook refused an alert or stayed unreachable after the retries; carries the HTTP status."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

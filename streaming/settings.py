@@ -32,6 +32,16 @@ class KafkaSettings:
     sasl_password: str = field(default="", repr=False)
     ssl_ca_location: str = ""
 
+    def client_config(self) -> dict[str, str]:
+        """librdkafka settings (confluent-kafka) for a plain client of these brokers."""
+        config = {"bootstrap.servers": self.bootstrap_servers, "security.protocol": self.security_protocol}
+        if self.sasl_mechanism:
+            config.update({"sasl.mechanism": self.sasl_mechanism, "sasl.username": self.sasl_username,
+                           "sasl.password": self.sasl_password})
+        if self.ssl_ca_location:
+            config["ssl.ca.location"] = self.ssl_ca_location
+        return config
+
     def spark_options(self) -> dict[str, str]:
         """The `kafka.*` options of Spark's Kafka source (the Java client's names)."""
         options = {

@@ -374,3 +374,36 @@ CREATE TABLE IF NOT EXISTS streaming.pipeline_metrics (
     landed_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS pipeline_metrics_landed_at ON streaming.pipeline_metrics (landed_at);
+
+-- `python -m streaming alerts`: every alert claimed or sent, once per consumer group and key.
+CREATE TABLE IF NOT EXISTS streaming.alerts_sent (
+    consumer_group text NOT NULL,
+    alert_key text NOT NULL,
+    kind text NOT NULL,
+    match_id text NOT NULL,
+    event_id text NOT NULL,
+    message text NOT NULL,
+    payload jsonb NOT NULL,
+    status text NOT NULL CHECK (status IN ('sending', 'sent', 'logged')),
+    attempts integer NOT NULL DEFAULT 1,
+    claimed_at timestamptz NOT NULL DEFAULT now(),
+    sent_at timestamptz,
+    PRIMARY KEY (consumer_group, alert_key)
+);
+-- Next offset to read per partition, written in one transaction with the match memory below.
+CREATE TABLE IF NOT EXISTS streaming.alerts_offsets (
+    consumer_group text NOT NULL,
+    topic text NOT NULL,
+    partition integer NOT NULL,
+    next_offset bigint NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer_group, topic, partition)
+);
+-- What the alert texts need from earlier messages of a match: team names, shoot-out goals.
+CREATE TABLE IF NOT EXISTS streaming.alerts_matches (
+    consumer_group text NOT NULL,
+    match_id text NOT NULL,
+    memory jsonb NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer_group, match_id)
+);
