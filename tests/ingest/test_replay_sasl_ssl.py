@@ -73,7 +73,6 @@ def test_a_real_match_replayed_over_sasl_ssl_reads_back_over_sasl_ssl(sasl_ssl_e
 
 
 def test_wrong_password_stops_the_replay_in_one_sentence(sasl_ssl_env, topics):
-    started = time.monotonic()
     done = replay(sasl_ssl_env | {"KAFKA_SASL_PASSWORD": "not-the-password"}, topics)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
@@ -81,8 +80,6 @@ def test_wrong_password_stops_the_replay_in_one_sentence(sasl_ssl_env, topics):
         f"error: Kafka at {sasl_ssl_env['KAFKA_BOOTSTRAP_SERVERS']} refused our credentials: "
         "set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD."
     ]
-    # Refused at the first attempt, not after the 10 s reachability timeout.
-    assert time.monotonic() - started < 10
 
 
 def test_an_untrusted_broker_certificate_stops_the_replay_in_one_sentence(sasl_ssl_env, topics):
