@@ -15,6 +15,10 @@ class BrokerUnreachableError(ConfigError):
     """No Kafka broker answered at the configured bootstrap servers."""
 
 
+class BrokerRefusedError(ConfigError):
+    """The brokers answered but refused our SASL credentials, or we do not trust their certificate."""
+
+
 class ContractError(IngestError):
     """A message does not satisfy its topic's JSON Schema contract."""
 

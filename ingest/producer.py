@@ -9,6 +9,7 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from confluent_kafka import KafkaError, Producer
 from confluent_kafka.admin import AdminClient
 
 from ingest import contracts
-from ingest.errors import BrokerUnreachableError, DeliveryError
+from ingest.errors import BrokerRefusedError, BrokerUnreachableError, DeliveryError
 from ingest.settings import KafkaSettings
 
 
@@ -27,20 +28,40 @@ _quiet_log.addHandler(logging.NullHandler())
 _quiet_log.propagate = False
 
 
+def refusal(bootstrap_servers: str, errors: list) -> str | None:
+    """The sentence for brokers that answered but refused us (credentials, TLS trust), or None."""
+    from confluent_kafka import KafkaError
+
+    if any(error.code() == KafkaError._SSL and "certificate verify failed" in error.str() for error in errors):
+        return (f"Kafka at {bootstrap_servers} presented a certificate we do not trust: set KAFKA_SSL_CA_LOCATION "
+                "to the CA that signed it.")
+    if any(error.code() == KafkaError._AUTHENTICATION for error in errors):
+        return f"Kafka at {bootstrap_servers} refused our credentials: set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD."
+    return None
+
+
 def check_broker(settings: KafkaSettings, timeout: float = 10.0) -> None:
-    """Fail fast, with one sentence, when no broker answers at the bootstrap servers."""
-    admin = AdminClient({**settings.client_config(), "socket.connection.setup.timeout.ms": int(timeout * 1000)},
-                        logger=_quiet_log)
-    try:
-        metadata = admin.list_topics(timeout=timeout)
-        reachable = bool(metadata.brokers)
-    except Exception:  # librdkafka raises KafkaException with transport details we do not need here
-        reachable = False
-    if not reachable:
-        raise BrokerUnreachableError(
-            f"Cannot reach Kafka at {settings.bootstrap_servers}: set KAFKA_BOOTSTRAP_SERVERS to a reachable broker "
-            "(is `make up` running?)."
-        )
+    """Fail fast, with one sentence, when no broker answers at the bootstrap servers or one refuses us."""
+    errors: list = []  # KafkaError, from error_cb
+    admin = AdminClient({**settings.client_config(), "socket.connection.setup.timeout.ms": int(timeout * 1000),
+                         "error_cb": errors.append}, logger=_quiet_log)
+    deadline = time.monotonic() + timeout
+    # Short attempts: a refusal is reported as soon as it arrives, not after the whole timeout.
+    while True:
+        try:
+            if admin.list_topics(timeout=min(1.0, max(0.1, deadline - time.monotonic()))).brokers:
+                return
+        except Exception:  # librdkafka raises KafkaException with transport details we do not need here
+            admin.poll(0)  # serves error_cb
+        refused = refusal(settings.bootstrap_servers, errors)
+        if refused:
+            raise BrokerRefusedError(refused)
+        if time.monotonic() >= deadline:
+            break
+    raise BrokerUnreachableError(
+        f"Cannot reach Kafka at {settings.bootstrap_servers}: set KAFKA_BOOTSTRAP_SERVERS to a reachable broker "
+        "(is `make up` running?)."
+    )
 
 
 @dataclass

@@ -7,11 +7,12 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from string import Template
 
-from . import ROOT, STACK_DIR, StackError
+from . import ROOT, STACK_DIR, StackError, tls
 from .process import port_open, read_pid, resident_mb, spawn, stop, wait_for
 from .settings import KafkaSettings
 
@@ -68,15 +69,23 @@ def _classpath() -> str:
 def _render_config(settings: KafkaSettings) -> Path:
     config = KAFKA_DIR / "server.properties"
     template = Template((CONF_DIR / "kafka-server.properties.template").read_text())
-    config.write_text(
-        template.substitute(
-            port=settings.port,
-            controller_port=settings.controller_port,
-            data_dir=KAFKA_DIR / "data",
-            partitions=settings.partitions,
-            retention_hours=settings.retention_hours,
+    tls.ensure_certificates()
+    # It holds the SASL user's password: readable by us only.
+    fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(config, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(
+            template.substitute(
+                port=settings.plaintext_port,
+                sasl_ssl_port=settings.sasl_ssl_port,
+                controller_port=settings.controller_port,
+                data_dir=KAFKA_DIR / "data",
+                partitions=settings.partitions,
+                retention_hours=settings.retention_hours,
+                jaas_users=tls.jaas_users(settings),
+                keystore=tls.BROKER_KEYSTORE,
+            )
         )
-    )
     return config
 
 
@@ -101,7 +110,12 @@ def start(settings: KafkaSettings) -> str:
     running = pid()
     if running:
         return f"already running (pid {running})"
-    for port, name in ((settings.port, "KAFKA_BOOTSTRAP_SERVERS"), (settings.controller_port, "KAFKA_CONTROLLER_PORT")):
+    ports = (
+        (settings.plaintext_port, "KAFKA_PLAINTEXT_PORT" if settings.port != settings.plaintext_port else "KAFKA_BOOTSTRAP_SERVERS"),
+        (settings.sasl_ssl_port, "KAFKA_SASL_SSL_PORT"),
+        (settings.controller_port, "KAFKA_CONTROLLER_PORT"),
+    )
+    for port, name in ports:
         if port_open("127.0.0.1", port):
             raise StackError(
                 f"Port {port} is already taken by another process: stop it, or set {name} to a free port in .env."
@@ -118,7 +132,7 @@ def start(settings: KafkaSettings) -> str:
     ]
     started = spawn(command, LOG_FILE, PID_FILE)
     wait_for(lambda: healthy(settings, timeout=2), "The Kafka broker", 90, started, LOG_FILE)
-    return f"started (pid {started}, port {settings.port})"
+    return f"started (pid {started}, PLAINTEXT port {settings.plaintext_port}, SASL_SSL port {settings.sasl_ssl_port})"
 
 
 def problem(settings: KafkaSettings, timeout: float = 5) -> str | None:
@@ -131,16 +145,34 @@ def problem(settings: KafkaSettings, timeout: float = 5) -> str | None:
     )
     if settings.is_local and not port_open("127.0.0.1", settings.port):
         return unreachable
-    errors: list[str] = []
-    config = settings.client_config() | {"error_cb": lambda err: errors.append(err.str()), "log_level": 0}
-    try:
-        metadata = AdminClient(config).list_topics(timeout=timeout)
-    except Exception:  # librdkafka's KafkaException: no answer within the timeout
-        auth = [e for e in errors if "auth" in e.lower() or "sasl" in e.lower()]
-        if auth:
-            return f"Kafka at {settings.bootstrap_servers} refused our credentials: check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD."
-        return unreachable
-    return None if metadata.brokers else unreachable
+    errors: list = []  # KafkaError, from error_cb
+    config = settings.client_config() | {"error_cb": errors.append, "log_level": 0}
+    admin = AdminClient(config)
+    deadline = time.monotonic() + timeout
+    # Short attempts: a refusal (credentials, TLS trust) is reported as soon as it arrives.
+    while True:
+        try:
+            metadata = admin.list_topics(timeout=min(1.0, max(0.1, deadline - time.monotonic())))
+            return None if metadata.brokers else unreachable
+        except Exception:  # librdkafka's KafkaException: no answer within the attempt
+            admin.poll(0)  # serves error_cb
+        refused = refusal(settings.bootstrap_servers, errors)
+        if refused:
+            return refused
+        if time.monotonic() >= deadline:
+            return unreachable
+
+
+def refusal(bootstrap_servers: str, errors: list) -> str | None:
+    """The sentence for a broker that answered but refused us (credentials, TLS trust), or None."""
+    from confluent_kafka import KafkaError
+
+    if any(error.code() == KafkaError._SSL and "certificate verify failed" in error.str() for error in errors):
+        return (f"Kafka at {bootstrap_servers} presented a certificate we do not trust: set KAFKA_SSL_CA_LOCATION "
+                "to the CA that signed it (the local broker's is .stack/kafka/tls/ca.pem).")
+    if any(error.code() == KafkaError._AUTHENTICATION for error in errors):
+        return f"Kafka at {bootstrap_servers} refused our credentials: set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD."
+    return None
 
 
 def healthy(settings: KafkaSettings, timeout: float = 5) -> bool:
@@ -180,7 +212,8 @@ def status(settings: KafkaSettings) -> dict[str, str]:
     running = pid()
     trouble = problem(settings, timeout=3)
     memory = resident_mb(running) if running else None
-    where = settings.bootstrap_servers if not settings.is_local else f"localhost:{settings.port}"
+    where = (settings.bootstrap_servers if not settings.is_local
+             else f"localhost:{settings.plaintext_port} PLAINTEXT, localhost:{settings.sasl_ssl_port} SASL_SSL")
     return {
         "service": "kafka",
         "state": "healthy" if not trouble else ("unhealthy" if running else "down"),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 from . import StackError
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+# The local broker's SASL user becomes a JAAS option name (user_<name>): keep it to a plain word.
+_SASL_USERNAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _port(value: str, name: str) -> int:
@@ -33,6 +36,11 @@ class KafkaSettings:
     sasl_username: str = ""
     sasl_password: str = field(default="", repr=False)
     ssl_ca_location: str = ""
+    # The local broker only: its SASL_SSL listener and the one user it accepts there.
+    sasl_ssl_port: int = 9094
+    plaintext_port_setting: int | None = None  # KAFKA_PLAINTEXT_PORT
+    local_sasl_username: str = "matchday"
+    local_sasl_password: str = field(default="", repr=False)  # empty: generated into the stack folder
 
     @property
     def host(self) -> str:
@@ -40,12 +48,47 @@ class KafkaSettings:
 
     @property
     def port(self) -> int:
+        """The port the clients bootstrap from."""
         return _port(self.bootstrap_servers.split(",")[0].rsplit(":", 1)[-1], "KAFKA_BOOTSTRAP_SERVERS' port")
 
     @property
     def is_local(self) -> bool:
         """A localhost bootstrap address means: run our own broker."""
         return self.host in LOCAL_HOSTS
+
+    @property
+    def plaintext_port(self) -> int:
+        """The local broker's PLAINTEXT listener: KAFKA_PLAINTEXT_PORT, else the bootstrap port
+        when the clients use PLAINTEXT, else 9092."""
+        if self.plaintext_port_setting is not None:
+            return self.plaintext_port_setting
+        return 9092 if self.port == self.sasl_ssl_port else self.port
+
+    def check_local(self) -> None:
+        """The clients of the local broker must bootstrap from the listener of their protocol."""
+        if not self.is_local:
+            return
+        if self.security_protocol == "PLAINTEXT" and self.port != self.plaintext_port:
+            raise StackError(
+                f"KAFKA_BOOTSTRAP_SERVERS' port {self.port} is not the local broker's PLAINTEXT port {self.plaintext_port}: "
+                "set KAFKA_BOOTSTRAP_SERVERS to localhost:<KAFKA_PLAINTEXT_PORT>, or KAFKA_SECURITY_PROTOCOL=SASL_SSL "
+                "for the SASL_SSL listener."
+            )
+        if self.security_protocol == "SASL_SSL" and self.port != self.sasl_ssl_port:
+            raise StackError(
+                f"KAFKA_SECURITY_PROTOCOL is SASL_SSL but KAFKA_BOOTSTRAP_SERVERS' port {self.port} is not the local "
+                f"broker's SASL_SSL port {self.sasl_ssl_port}: set KAFKA_BOOTSTRAP_SERVERS to localhost:{self.sasl_ssl_port}."
+            )
+        if self.security_protocol not in ("PLAINTEXT", "SASL_SSL"):
+            raise StackError(
+                f"The local broker listens with PLAINTEXT and SASL_SSL, not {self.security_protocol}: set KAFKA_SECURITY_PROTOCOL to one of them."
+            )
+        if self.plaintext_port == self.sasl_ssl_port:
+            raise StackError(f"The local broker's PLAINTEXT and SASL_SSL listeners cannot share port {self.sasl_ssl_port}: set KAFKA_SASL_SSL_PORT to another port.")
+        if not _SASL_USERNAME.fullmatch(self.local_sasl_username):
+            raise StackError("KAFKA_LOCAL_SASL_USERNAME must be letters, digits, _ and -: set it in .env.")
+        if any(c in self.local_sasl_password for c in '"\\\n'):
+            raise StackError("KAFKA_LOCAL_SASL_PASSWORD cannot hold quotes, backslashes or line breaks: set another one in .env.")
 
     def client_config(self) -> dict[str, str]:
         """librdkafka settings for admin clients."""
@@ -109,12 +152,17 @@ class Settings:
             partitions=int(get("KAFKA_TOPIC_PARTITIONS", "3")),
             retention_hours=int(get("KAFKA_RETENTION_HOURS", "24")),
             topics=topics,
-            security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+            security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").strip().upper(),
             sasl_mechanism=get("KAFKA_SASL_MECHANISM", ""),
             sasl_username=get("KAFKA_SASL_USERNAME", ""),
             sasl_password=get("KAFKA_SASL_PASSWORD", ""),
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
+            sasl_ssl_port=_port(get("KAFKA_SASL_SSL_PORT", "9094"), "KAFKA_SASL_SSL_PORT"),
+            plaintext_port_setting=_port(env["KAFKA_PLAINTEXT_PORT"], "KAFKA_PLAINTEXT_PORT") if env.get("KAFKA_PLAINTEXT_PORT") else None,
+            local_sasl_username=get("KAFKA_LOCAL_SASL_USERNAME", "matchday"),
+            local_sasl_password=get("KAFKA_LOCAL_SASL_PASSWORD", ""),
         )
+        kafka.check_local()
         mode = get("POSTGRES_MODE", "local")
         if mode not in ("local", "external"):
             raise StackError(f"POSTGRES_MODE must be 'local' or 'external', not {mode!r}: set it in .env.")

@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 from pyspark.sql.types import ArrayType, MapType, StructType
 
-from . import batches, ddl, sinks, transforms
+from . import batches, brokers, ddl, sinks, transforms
 from .errors import StreamingError
 from .metrics import MetricsListener
 from .schemas import Contract, load_contract
@@ -239,6 +239,7 @@ def run(settings: Settings, available_now: bool) -> None:
     # Everything that can be misconfigured is checked before Spark starts.
     spark_jars(settings)
     contracts = load_contracts(settings)
+    brokers.check(settings.kafka)
     migrate(settings, contracts)
     spark = spark_session(settings)
     queries = start(spark, settings, contracts, available_now)
@@ -260,4 +261,5 @@ def run(settings: Settings, available_now: bool) -> None:
                 query.stop()
         if failed:
             first = failed[0]
-            raise StreamingError(f"Query {first.name} failed: {str(first.exception()).strip().splitlines()[0][:300]}")
+            raise StreamingError(brokers.refusal_in_java(settings.kafka.bootstrap_servers, str(first.exception()))
+                                 or f"Query {first.name} failed: {str(first.exception()).strip().splitlines()[0][:300]}")

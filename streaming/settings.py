@@ -56,13 +56,28 @@ class KafkaSettings:
             )
             options["kafka.sasl.mechanism"] = self.sasl_mechanism
             options["kafka.sasl.jaas.config"] = (
-                f'{module} required username="{self.sasl_username}" password="{self.sasl_password}";'
+                f'{module} required username="{_jaas_quoted(self.sasl_username)}" password="{_jaas_quoted(self.sasl_password)}";'
             )
         if self.ssl_ca_location:
             # The Java client reads a PEM bundle directly when told its type.
             options["kafka.ssl.truststore.type"] = "PEM"
             options["kafka.ssl.truststore.location"] = self.ssl_ca_location
         return options
+
+    def client_config(self) -> dict[str, str]:
+        """The same brokers for librdkafka, which checks them before Spark starts."""
+        config = {"bootstrap.servers": self.bootstrap_servers, "security.protocol": self.security_protocol}
+        if self.sasl_mechanism:
+            config |= {"sasl.mechanism": self.sasl_mechanism, "sasl.username": self.sasl_username,
+                       "sasl.password": self.sasl_password}
+        if self.ssl_ca_location:
+            config["ssl.ca.location"] = self.ssl_ca_location
+        return config
+
+
+def _jaas_quoted(value: str) -> str:
+    """A value inside a JAAS option's double quotes."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 @dataclass(frozen=True)

@@ -89,3 +89,40 @@ def pg_conn(pg_settings):
     conn.autocommit = True
     yield conn
     conn.close()
+
+
+def _local_sasl_password() -> str:
+    if os.environ.get("KAFKA_LOCAL_SASL_PASSWORD"):
+        return os.environ["KAFKA_LOCAL_SASL_PASSWORD"]
+    stack_dir = Path(os.environ.get("MATCHDAY_STACK_DIR") or ROOT / ".stack")
+    return (stack_dir / "kafka" / "tls" / "sasl_password").read_text().strip()
+
+
+@pytest.fixture(scope="session")
+def sasl_ssl_env() -> dict[str, str]:
+    """The settings a user writes into .env for the local broker's SASL_SSL listener, exactly as
+    for Confluent Cloud (plus where the PLAINTEXT listener stays)."""
+    stack_dir = Path(os.environ.get("MATCHDAY_STACK_DIR") or ROOT / ".stack")
+    plaintext_port = os.environ["KAFKA_BOOTSTRAP_SERVERS"].rsplit(":", 1)[-1]
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": f"localhost:{os.environ.get('KAFKA_SASL_SSL_PORT', '9094')}",
+        "KAFKA_PLAINTEXT_PORT": plaintext_port,
+        "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+        "KAFKA_SASL_MECHANISM": "PLAIN",
+        "KAFKA_SASL_USERNAME": os.environ.get("KAFKA_LOCAL_SASL_USERNAME") or "matchday",
+        "KAFKA_SASL_PASSWORD": _local_sasl_password(),
+        "KAFKA_SSL_CA_LOCATION": str(stack_dir / "kafka" / "tls" / "ca.pem"),
+    }
+
+
+@pytest.fixture(scope="session")
+def sasl_ssl_config(sasl_ssl_env) -> dict[str, str]:
+    """librdkafka settings for the local broker's SASL_SSL listener."""
+    return {
+        "bootstrap.servers": sasl_ssl_env["KAFKA_BOOTSTRAP_SERVERS"],
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanism": "PLAIN",
+        "sasl.username": sasl_ssl_env["KAFKA_SASL_USERNAME"],
+        "sasl.password": sasl_ssl_env["KAFKA_SASL_PASSWORD"],
+        "ssl.ca.location": sasl_ssl_env["KAFKA_SSL_CA_LOCATION"],
+    }

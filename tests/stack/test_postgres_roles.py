@@ -39,28 +39,63 @@ def test_read_only_roles_read_marts(pg_settings, marts_table, role):
         assert cur.fetchall() == [("statsbomb:3943077", 2)]
 
 
-@pytest.mark.parametrize("role", ["ANALYST", "SUPERSET"])
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "INSERT INTO marts.{table} VALUES ('statsbomb:7546', 1)",
-        "UPDATE marts.{table} SET home_score = 3",
-        "DELETE FROM marts.{table}",
-        "INSERT INTO streaming.{table} VALUES ('statsbomb:7546', 1)",
-        "CREATE TABLE marts.{table}_copy (x int)",
-        "CREATE TABLE public.{table}_copy (x int)",
-        "CREATE TEMPORARY TABLE {table}_copy (x int)",
-        "DROP TABLE marts.{table}",
-    ],
+SCHEMAS = ("streaming", "staging", "marts")
+# Every kind of change a read-only role must not make, in each schema.
+WRITES = (
+    "INSERT INTO {schema}.{table} VALUES ('statsbomb:7546', 1)",
+    "UPDATE {schema}.{table} SET home_score = 3",
+    "DELETE FROM {schema}.{table}",
+    "TRUNCATE {schema}.{table}",
+    "CREATE TABLE {schema}.{table}_copy (x int)",
+    "CREATE VIEW {schema}.{table}_view AS SELECT 1 AS x",
+    "ALTER TABLE {schema}.{table} ADD COLUMN away_score int",
+    "DROP TABLE {schema}.{table}",
+    "DROP SCHEMA {schema} CASCADE",
 )
-def test_read_only_roles_cannot_write(pg_settings, marts_table, role, statement):
+
+
+@pytest.mark.parametrize("role", ["ANALYST", "SUPERSET"])
+@pytest.mark.parametrize("schema", SCHEMAS)
+@pytest.mark.parametrize("statement", WRITES)
+def test_read_only_roles_cannot_write_any_schema(pg_settings, marts_table, role, schema, statement):
     conn = connect(pg_settings, role)
     try:
         with conn.cursor() as cur:
             # Turning off the read-only default must not help: the privileges refuse too.
             cur.execute("SET default_transaction_read_only = off")
-            with pytest.raises((psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ReadOnlySqlTransaction)):
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute(statement.format(schema=schema, table=marts_table))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("role", ["ANALYST", "SUPERSET"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CREATE TABLE public.{table}_copy (x int)",
+        "CREATE TEMPORARY TABLE {table}_copy (x int)",
+        "CREATE SCHEMA {table}_schema",
+    ],
+)
+def test_read_only_roles_cannot_create_anywhere_else(pg_settings, marts_table, role, statement):
+    conn = connect(pg_settings, role)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET default_transaction_read_only = off")
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
                 cur.execute(statement.format(table=marts_table))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("role", ["ANALYST", "SUPERSET"])
+def test_read_only_roles_are_read_only_by_default_too(pg_settings, marts_table, role):
+    conn = connect(pg_settings, role)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SHOW default_transaction_read_only")
+            assert cur.fetchone() == ("on",)
     finally:
         conn.close()
 
@@ -75,3 +110,24 @@ def test_writer_writes_streaming_but_cannot_drop_schemas(pg_conn, marts_table):
         for schema in ("streaming", "staging", "marts"):
             with pytest.raises(psycopg2.errors.InsufficientPrivilege):
                 cur.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CREATE ROLE {table}_role LOGIN",
+        "CREATE DATABASE {table}_db",
+        "CREATE SCHEMA {table}_schema",
+        "ALTER ROLE {writer} SUPERUSER",
+        "ALTER ROLE {writer} CREATEROLE",
+        "ALTER ROLE {analyst} PASSWORD 'changed-by-the-writer'",
+        "ALTER SCHEMA marts OWNER TO {writer}",
+    ],
+)
+def test_writer_cannot_create_roles_or_databases_or_raise_its_privileges(pg_conn, marts_table, statement):
+    # (As the owner of the tables it builds, the writer could grant on them; a grant it makes by
+    # mistake still meets the read-only roles' default_transaction_read_only.)
+    with pg_conn.cursor() as cur:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cur.execute(statement.format(table=marts_table, writer=os.environ["POSTGRES_USER"],
+                                         analyst=os.environ["POSTGRES_ANALYST_USER"]))
