@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent / "streaming"))  # the `pipeline` h
 from pipeline import Pipeline  # noqa: E402
 
 from tests.providers_server import ProvidersServer  # noqa: E402
+from webhook_receiver import Receiver  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -69,6 +70,7 @@ def test_no_secret_in_any_output_or_log(new_topic, tmp_path, pg_conn, sasl_ssl_e
         "SUPERSET_SECRET_KEY": distinctive("superset-secret-key"),
         "FOOTBALL_DATA_API_KEY": distinctive("football-data-key"),
         "API_FOOTBALL_KEY": distinctive("api-football-key"),
+        "ALERTS_WEBHOOK_URL's secret path": distinctive("webhook-path"),
     }
     # Superset's own generated secrets, when this stack runs it.
     for name in ("admin_password", "secret_key"):
@@ -106,6 +108,12 @@ def test_no_secret_in_any_output_or_log(new_topic, tmp_path, pg_conn, sasl_ssl_e
             # A provider that refuses the key.
             server.script("/fixtures?live=all", [{"status": 403, "body": {"message": "Your key is not valid"}}])
             print(run("ingest", "poll", "--provider", "api-football", "--base-url", server.url, "--once", *topic_args, expect_ok=None))
+        # Alerts of the landed match go to a webhook whose path is its secret, as Slack's and Discord's are.
+        with Receiver() as receiver:
+            webhook = receiver.url.rsplit("/", 1)[0] + "/" + secrets["ALERTS_WEBHOOK_URL's secret path"]
+            run("streaming", "alerts", "--until-idle", "5", ALERTS_WEBHOOK_URL=webhook,
+                ALERTS_CONSUMER_GROUP=f"secrets-{uuid.uuid4().hex[:8]}")
+            assert receiver.accepted_texts()  # the goals of the match were sent to it
         # Misconfigurations: each fails, naming the setting, never showing the value.
         wrong_kafka = {"KAFKA_SASL_PASSWORD": secrets["a wrong KAFKA_SASL_PASSWORD"]}
         wrong_pg = {"POSTGRES_PASSWORD": secrets["a wrong POSTGRES_PASSWORD"]}
@@ -131,16 +139,18 @@ def test_no_secret_in_the_repr_of_any_settings():
     from ingest.settings import KafkaSettings as IngestKafka
     from stack.settings import Settings as StackSettings
     from stack.superset import SupersetSettings
+    from streaming.alerts.settings import AlertsSettings
     from streaming.settings import Settings as StreamingSettings
 
     secrets = {name: distinctive(name.lower()) for name in (
         "KAFKA_SASL_PASSWORD", "KAFKA_LOCAL_SASL_PASSWORD", "POSTGRES_PASSWORD", "POSTGRES_ANALYST_PASSWORD",
         "POSTGRES_SUPERSET_PASSWORD", "POSTGRES_ADMIN_PASSWORD", "SUPERSET_ADMIN_PASSWORD", "SUPERSET_SECRET_KEY",
-        "FOOTBALL_DATA_API_KEY", "API_FOOTBALL_KEY")}
+        "FOOTBALL_DATA_API_KEY", "API_FOOTBALL_KEY", "ALERTS_WEBHOOK_URL")}
     env = {"KAFKA_BOOTSTRAP_SERVERS": "pkc-xxxxx.europe-west1.gcp.confluent.cloud:9092", "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
-           "KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_SASL_USERNAME": "api-key", **secrets}
+           "KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_SASL_USERNAME": "api-key", **secrets,
+           "ALERTS_WEBHOOK_URL": "https://hooks.slack.com/services/" + secrets["ALERTS_WEBHOOK_URL"]}
     shown = [repr(IngestKafka.from_env(env)), repr(StackSettings.from_env(env)), repr(StreamingSettings.from_env(env)),
              repr(SupersetSettings.from_env(env)), repr(PollSettings.from_env("football-data", env)),
-             repr(PollSettings.from_env("api-football", env))]
+             repr(PollSettings.from_env("api-football", env)), repr(AlertsSettings.from_env(env))]
     assert "api-key" in shown[0]  # the representations do show the settings that are not secret
     assert [name for name, value in secrets.items() if any(value in text for text in shown)] == []
