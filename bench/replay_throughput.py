@@ -22,14 +22,38 @@ TITLE, UNIT, BASELINE = "1 replay into Kafka, speed 0", "msg/s", "raw producer, 
 SUMMARY = re.compile(r"replayed (\d+) of (\d+) matches: (\d+) messages \((\d+) to dead letters\) in ([\d.]+) s")
 
 
-def run_replay(sandbox: Sandbox, folder: Path, match_ids: list[int]) -> dict:
+def messages_in(sandbox: Sandbox) -> int:
+    """Messages in the sandbox's topics (the sum of their end offsets)."""
+    consumer = Consumer({**_client_config(), "group.id": f"{sandbox.prefix}count"})
+    try:
+        total = 0
+        for topic in sandbox.topics.values():
+            for partition in consumer.list_topics(topic, timeout=30).topics[topic].partitions:
+                total += consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=30)[1]
+        return total
+    finally:
+        consumer.close()
+
+
+def run_replay(sandbox: Sandbox, folder: Path, match_ids: list[int], progress: Progress, timeout: float = 3600) -> dict:
     started = time.monotonic()
-    done = subprocess.run(sandbox.replay_command(folder, match_ids, 0), env=sandbox.env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=3600)
+    log_path = sandbox.work / "replay.log"
+    with log_path.open("w") as log:
+        replay = subprocess.Popen(sandbox.replay_command(folder, match_ids, 0), env=sandbox.env, cwd=ROOT,
+                                  stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    every = Every(20)
+    while replay.poll() is None:
+        if time.monotonic() - started > timeout:
+            replay.kill()
+            raise BenchError(f"The replay did not finish within {timeout:.0f} s: see {log_path}.")
+        if every():
+            progress.say(f"  {messages_in(sandbox):,} messages in Kafka so far (the replay reads every file first)")
+        time.sleep(1)
     wall = time.monotonic() - started
-    found = SUMMARY.search(done.stderr)
-    if done.returncode != 0 or not found:
-        raise BenchError(f"The replay failed ({done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}).")
+    output = log_path.read_text(errors="replace")
+    found = SUMMARY.search(output)
+    if replay.returncode != 0 or not found:
+        raise BenchError(f"The replay failed ({output.strip().splitlines()[-1] if output.strip() else replay.returncode}): see {log_path}.")
     matches, _, messages, dead_letters, seconds = found.groups()
     return {"matches": int(matches), "messages": int(messages), "dead_letters": int(dead_letters),
             "send_seconds": float(seconds), "wall_seconds": round(wall, 2)}
@@ -102,7 +126,7 @@ def produce_raw(messages: list[tuple], topic_of: dict[str, str]) -> float:
 
 def measure(replayed: Sandbox, raw: Sandbox, folder: Path, match_ids: list[int], progress: Progress) -> Figure:
     with progress.step(f"1 replay {len(match_ids)} matches at speed 0 into Kafka"):
-        replay = run_replay(replayed, folder, match_ids)
+        replay = run_replay(replayed, folder, match_ids, progress)
         progress.say(f"  {replay['messages']:,} messages sent in {replay['send_seconds']:.1f} s "
                      f"({replay['wall_seconds']:.1f} s with reading the files)")
     with progress.step("1 capture the replayed messages"):
