@@ -20,7 +20,7 @@ SUPERSET_VENV := .venv-superset
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge alerts transform transform-loop evaluate lint bench
+.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
@@ -29,6 +29,7 @@ help:
 	@echo "make streaming | backfill | purge     the Spark landing job"
 	@echo "make alerts          goals, red cards, VAR and results to ALERTS_WEBHOOK_URL and the log"
 	@echo "make transform | transform-loop | evaluate | lint    dbt"
+	@echo "make bench | bench-short      benchmarks on the local stack -> bench.json"
 
 system-deps:
 	@POSTGRES_MODE=$(POSTGRES_MODE) stack/install-system-deps.sh
@@ -99,11 +100,15 @@ transform-loop: up
 evaluate: up
 	@$(PY) -m dbt_project.evaluate
 
-# produce -> row visible latency (p50/p95/p99), BENCH_MATCHES matches at BENCH_SPEED
-BENCH_MATCHES ?= 10
-BENCH_SPEED ?= 10
+# benchmarks: every figure next to a baseline of the same run -> bench.json (see README, "Benchmarks")
+# BENCH=short (or make bench-short) is the CI version: a few minutes.
+BENCH ?= full
+BENCH_ARGS ?=
 bench: up
-	@$(PY) bench/latency.py --matches $(BENCH_MATCHES) --speed $(BENCH_SPEED)
+	@$(PY) -m bench $(if $(filter short,$(BENCH)),--short) $(BENCH_ARGS)
+
+bench-short: up
+	@$(PY) -m bench --short $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	@$(VENV)/bin/sqlfluff lint dbt_project/models

@@ -1,0 +1,77 @@
+"""The benchmark's pure parts: which real matches it lands, percentiles, the goal pairing, the
+table, and which group a process's memory counts in."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bench import SHARED_STATSBOMB, data
+from bench.live import Observations, goal_latencies
+from bench.memory import classify
+from bench.report import Figure, failed, percentile, table
+
+
+@pytest.fixture(scope="module")
+def objects():
+    return data.match_objects(SHARED_STATSBOMB)
+
+
+def test_landing_matches_are_the_126_real_matches_of_three_competitions(objects):
+    chosen = data.landing_matches(objects)
+    by_id = {m["match_id"]: m for m in objects}
+    competitions = Counter(by_id[i]["competition"]["competition_name"] for i in chosen)
+    assert len(chosen) == len(set(chosen)) == 126
+    assert competitions == {"FIFA World Cup": 48, "Premier League": 38, "La Liga": 40}
+    # Russia 5-0 Saudi Arabia opened the 2018 World Cup; the final (not a group match) is not in the folder's group stage.
+    assert 7525 in chosen
+    assert all(by_id[i]["season"]["season_name"] == "2003/2004" for i in chosen if by_id[i]["competition"]["competition_name"] == "Premier League")
+
+
+def test_the_replay_reads_the_shared_gzipped_event_files(objects):
+    data.check_readable(SHARED_STATSBOMB, data.landing_matches(objects)[:1])
+
+
+def test_spread_takes_matches_across_the_list():
+    assert data.spread(list(range(10)), 5) == [0, 2, 4, 6, 8]
+    assert data.spread([1, 2], 5) == [1, 2]
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(v) for v in range(100, 0, -1)]
+    assert (percentile(values, 50), percentile(values, 95), percentile(values, 99), percentile(values, 100)) == (50, 95, 99, 100)
+    assert percentile([7.0], 99) == 7.0
+    assert percentile([], 50) is None
+
+
+def test_the_kth_goal_of_a_match_is_shown_when_its_total_score_reaches_k():
+    seen = Observations()
+    # Two goals of one match on partition 1 (produced at 100 and 160), one goal of another.
+    seen.goals = {("m1", 1, 50): (160.0, 163.0), ("m1", 1, 10): (100.0, 102.0), ("m2", 0, 5): (130.0, 131.0)}
+    seen.scoreboard = {("m1", 1): 130.0, ("m1", 2): 190.0}  # m2's goal never reached the scoreboard
+    to_mart, to_row = goal_latencies(seen)
+    assert sorted(zip(to_mart, to_row)) == [(30.0, 2.0), (30.0, 3.0)]
+
+
+def test_table_shows_ratio_and_a_figure_that_was_not_measured():
+    figures = [
+        Figure("a", "replay", "msg/s", 2000.0, "raw producer", 100000.0, "higher"),
+        failed("b", "landing", "rows/s", "COPY", "higher", "The landing job failed."),
+    ]
+    printed = table(figures)
+    assert figures[0].ratio == 0.02
+    assert "0.02x" in printed and "2,000 msg/s" in printed and "100,000 msg/s" in printed
+    assert "not measured" in printed and "The landing job failed." in printed
+
+
+@pytest.mark.parametrize("cmdline, group", [
+    ("/usr/lib/jvm/java-17-openjdk-amd64/bin/java -cp /x/pyspark/jars/* org.apache.spark.deploy.SparkSubmit", "spark driver jvm"),
+    ("/w/.venv/bin/python -m streaming run", "landing job python"),
+    ("/w/.venv/bin/python /w/.venv/bin/dbt build --quiet", "dbt"),
+    ("/w/.venv/bin/python -m dbt_project.transform_loop", "dbt"),
+    ("/w/.venv/bin/python -m ingest replay /s --speed 10", "replay"),
+    ("/usr/bin/sleep 5", None),
+])
+def test_processes_count_in_their_group(cmdline, group):
+    assert classify(cmdline) == group
