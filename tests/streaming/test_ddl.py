@@ -26,7 +26,7 @@ def test_topic_tables_have_the_contract_fields_then_raw_and_kafka_metadata():
     columns = [line.split()[0] for line in block.strip().splitlines()]
     assert columns[: len(contracts["match_events"].struct)] == contracts["match_events"].struct.fieldNames()
     assert columns[-1] == "PRIMARY"
-    assert columns[-8:-1] == ["raw", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp", "landed_at", "batch_id"]
+    assert columns[-9:-1] == ["raw", "schema_drift", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp", "landed_at", "batch_id"]
 
 
 @pytest.mark.integration
