@@ -5,6 +5,7 @@ momentum windows; each query has its own checkpoint."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -285,4 +286,11 @@ def run(settings: Settings, available_now: bool) -> None:
                 query.stop()
         if failed:
             first = failed[0]
-            raise StreamingError(f"Query {first.name} failed: {str(first.exception()).strip().splitlines()[0][:300]}")
+            raise StreamingError(f"Query {first.name} failed: {failure_reason(str(first.exception()))}")
+
+
+def failure_reason(exception_text: str) -> str:
+    """The sentence to show for a failed query: our own error's message when a landing batch raised
+    one (Spark wraps it in a Python traceback), else the first line of Spark's exception."""
+    ours = re.findall(r"StreamingError: (.+)", exception_text)
+    return ours[-1].strip() if ours else exception_text.strip().splitlines()[0][:300]

@@ -66,3 +66,22 @@ def test_a_programming_error_is_not_retried():
     with pytest.raises(KeyError):
         while_unavailable(broken, "a batch", 5, lambda: None)
     assert attempts == [1]
+
+
+def test_a_query_failed_by_our_error_shows_its_sentence_not_the_traceback():
+    from streaming.job import failure_reason
+
+    wrapped = (
+        "An exception was raised by the Python Proxy. Return Message: Traceback (most recent call last):\n"
+        '  File "/x/streaming/retry.py", line 52, in while_unavailable\n'
+        "streaming.errors.StreamingError: PostgreSQL stayed unreachable for 0 s while writing land-match_events batch 1 "
+        "(connection already closed): bring it back and run the job again (it resumes from its checkpoint), or raise "
+        "STREAMING_POSTGRES_RETRY_SECONDS.\n\n\tat py4j.Protocol.getReturnValue(Protocol.java:476)\n"
+    )
+    assert failure_reason(wrapped) == (
+        "PostgreSQL stayed unreachable for 0 s while writing land-match_events batch 1 (connection already closed): "
+        "bring it back and run the job again (it resumes from its checkpoint), or raise STREAMING_POSTGRES_RETRY_SECONDS."
+    )
+    assert failure_reason("org.apache.kafka.common.errors.TimeoutException: Timed out\n\tat x") == (
+        "org.apache.kafka.common.errors.TimeoutException: Timed out"
+    )
