@@ -79,6 +79,7 @@ def test_a_broker_restart_during_a_replay_loses_and_doubles_nothing(pipeline):
         assert kafka.shutdown().startswith("stopped")
         time.sleep(5)  # the producer keeps replaying into its queue, retrying the broker
         assert kafka.start(settings).startswith("started")
+        assert replay.poll() is None, "the replay must still be sending when the broker is back"
         assert replay.wait(timeout=300) == 0, pipeline.log_tail()
     finally:
         if not kafka.healthy(settings):
