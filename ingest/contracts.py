@@ -57,6 +57,30 @@ def violation(contract: str, message: Any) -> str | None:
     return f"{where}: {error.message}"
 
 
+# A field's values the contract knows (annotation, not a rule): a value outside them that still
+# passes the field's rules (e.g. its pattern) is schema drift, which is flagged, not refused.
+KNOWN_VALUES = "x-known-values"
+
+
+def drift(contract: str, message: Any) -> str | None:
+    """How a valid message goes beyond its contract, or None: top-level fields the contract does
+    not describe, and values outside a field's known values ('; '-joined, in this order, e.g.
+    "unknown event_type VAR_REVIEW; extra fields: pitch_zone, var_outcome"). The landing job
+    writes the same note in the `schema_drift` column (streaming.transforms.schema_drift)."""
+    if not isinstance(message, dict):
+        return None
+    properties = load_schema(contract).get("properties", {})
+    notes = [
+        f"unknown {name} {message[name]}"
+        for name, field in properties.items()
+        if KNOWN_VALUES in field and isinstance(message.get(name), str) and message[name] not in field[KNOWN_VALUES]
+    ]
+    extra = sorted(name for name in message if name not in properties)
+    if extra:
+        notes.append("extra fields: " + ", ".join(extra))
+    return "; ".join(notes) or None
+
+
 def validate(contract: str, message: Any) -> None:
     """Raise ContractError when `message` breaks the contract."""
     reason = violation(contract, message)

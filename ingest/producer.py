@@ -1,6 +1,8 @@
 """Sends replayed or polled messages to Kafka: idempotent, acks=all, compressed, contract-checked.
 
-A message that breaks its contract goes to the dead-letter topic with the reason in a header.
+A message that breaks its contract goes to the dead-letter topic with the reason in a header; a
+valid message with schema drift (a new event type, extra fields) goes to its topic with a
+`schema_drift` header saying what is new.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from ingest import contracts
 from ingest.errors import BrokerRefusedError, BrokerUnreachableError, DeliveryError
 from ingest.settings import KafkaSettings
 
+
+# How long a message may wait for Kafka's acknowledgement, retries included (librdkafka's
+# default, stated): a broker that is back within 5 minutes loses nothing.
+DELIVERY_TIMEOUT_MS = 300_000
 
 # librdkafka logs every failed connection attempt; the reachability check reports once instead.
 _quiet_log = logging.getLogger("ingest.kafka.check")
@@ -71,6 +77,7 @@ class DeliveryReport:
     delivered: Counter = field(default_factory=Counter)
     failed: Counter = field(default_factory=Counter)
     dead_lettered: Counter = field(default_factory=Counter)
+    drifted: Counter = field(default_factory=Counter)  # sent with a schema_drift header
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -89,8 +96,11 @@ class MatchProducer:
         self.report = DeliveryReport()
         self._producer = Producer({
             **settings.client_config(),
+            # A broker restart or a leader change is ridden out: the idempotent producer retries
+            # (in order, without duplicates) until the delivery timeout, then reports a failure.
             "enable.idempotence": True,
             "acks": "all",
+            "delivery.timeout.ms": DELIVERY_TIMEOUT_MS,
             "compression.type": compression,
             "linger.ms": linger_ms,
             "queue.buffering.max.messages": 200_000,
@@ -120,7 +130,12 @@ class MatchProducer:
         payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         reason = contracts.violation(contract, value)
         if reason is None:
-            self._produce(self.settings.topics.for_contract(contract), key, payload)
+            # Schema drift (a new event type, extra fields) is sent, marked for the consumers.
+            drift = contracts.drift(contract, value)
+            headers = [("schema_drift", drift.encode())] if drift else None
+            if drift:
+                self.report.drifted[self.settings.topics.for_contract(contract)] += 1
+            self._produce(self.settings.topics.for_contract(contract), key, payload, headers)
             return True
         self.dead_letter(contract, key, payload, reason)
         return False

@@ -22,6 +22,8 @@ from .schemas import Contract
 # Every landed topic table ends with these columns (after the contract's own fields).
 LANDING_COLUMNS = (
     ("raw", "jsonb NOT NULL"),
+    # Null, or how a valid message goes beyond its contract (a new event type, extra fields).
+    ("schema_drift", "text"),
     ("kafka_topic", "text NOT NULL"),
     ("kafka_partition", "integer NOT NULL"),
     ("kafka_offset", "bigint NOT NULL"),
@@ -29,6 +31,9 @@ LANDING_COLUMNS = (
     ("landed_at", "timestamptz NOT NULL DEFAULT now()"),
     ("batch_id", "bigint NOT NULL"),
 )
+
+# Landing columns that came after the first tables: `migrate` adds them to tables created before.
+ADDED_LANDING_COLUMNS = tuple((name, kind) for name, kind in LANDING_COLUMNS if name == "schema_drift")
 
 MOMENTUM_MEASURES = ("shots", "shots_on_target", "xg", "passes", "attacking_actions")
 
@@ -58,11 +63,12 @@ def topic_table(table: str, contract: Contract) -> str:
     columns += [f"    {name} {kind}" for name, kind in LANDING_COLUMNS]
     # event_id is deterministic per message: the key that makes every write an idempotent upsert.
     body = ",\n".join([*columns, "    PRIMARY KEY (event_id)"])
-    # A field added to the contract later reaches a table created before it (CREATE TABLE IF NOT
-    # EXISTS leaves an existing table alone); the writes name their columns, so order does not matter.
+    # A field added to the contract later (or a later landing column: schema_drift) reaches a table
+    # created before it (CREATE TABLE IF NOT EXISTS leaves an existing table alone); the writes
+    # name their columns, so order does not matter.
     additions = "".join(
-        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {f.name} {pg_type(f.dataType)};\n"
-        for f in contract.struct.fields
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind};\n"
+        for name, kind in [*((f.name, pg_type(f.dataType)) for f in contract.struct.fields), *ADDED_LANDING_COLUMNS]
     )
     return (
         f"CREATE TABLE IF NOT EXISTS {table} (\n{body}\n);\n"
@@ -125,8 +131,10 @@ CREATE TABLE IF NOT EXISTS {t('landed_batches')} (
     rows_landed bigint NOT NULL,
     dead_letters bigint NOT NULL,
     landed_at timestamptz NOT NULL DEFAULT now(),
+    drifted_rows bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (checkpoint, batch_id)
 );
+ALTER TABLE {t('landed_batches')} ADD COLUMN IF NOT EXISTS drifted_rows bigint NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS {prefix}landed_batches_landed_at ON {t('landed_batches')} (landed_at);
 -- Shot frequency and attacking pressure per match, team and 5-minute window of event time.
 CREATE TABLE IF NOT EXISTS {t('team_momentum_5min')} (

@@ -5,6 +5,10 @@ class StreamingError(Exception):
     """The landing job cannot run as configured; the message is one sentence saying what to set."""
 
 
+class PostgresUnavailableError(StreamingError):
+    """PostgreSQL cannot be reached (down, restarting, wrong address); a batch write may retry."""
+
+
 class ContractError(StreamingError):
     """A topic contract (JSON Schema file) is missing or uses a construct the converter cannot map."""
 

@@ -5,6 +5,7 @@ momentum windows; each query has its own checkpoint."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 from pyspark.sql.types import ArrayType, MapType, StructType
 
-from . import batches, brokers, ddl, sinks, transforms
+from . import batches, brokers, ddl, retry, sinks, transforms
 from .errors import StreamingError
 from .metrics import MetricsListener
 from .schemas import Contract, load_contract
@@ -95,14 +96,42 @@ def _query_id(batch: DataFrame) -> str:
     return query_id
 
 
-class _BatchLander:
-    """Shared part of the landing foreachBatch functions: skip a batch PostgreSQL already has,
-    time the phases, log one line per batch."""
+class _PostgresWriter:
+    """A foreachBatch function's connection to PostgreSQL, and its writes, which wait out a short
+    outage (STREAMING_POSTGRES_RETRY_SECONDS) on a new connection instead of failing the query."""
 
     def __init__(self, settings: Settings, checkpoint: str) -> None:
         self.settings = settings
         self.checkpoint = checkpoint
         self.conn = None
+
+    def _connection(self):
+        if self.conn is None or self.conn.closed:
+            self.conn = sinks.connect(self.settings.postgres)
+        return self.conn
+
+    def _drop_connection(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
+                pass
+        self.conn = None
+
+    def _write(self, batch_id: int, write):
+        """`write(connection)`, retried on a new connection while PostgreSQL is unreachable."""
+        what = f"{self.checkpoint.rsplit('/', 1)[-1]} batch {batch_id}"
+        return retry.while_unavailable(
+            lambda: write(self._connection()), what, self.settings.postgres_retry_seconds, self._drop_connection
+        )
+
+
+class _BatchLander(_PostgresWriter):
+    """Shared part of the landing foreachBatch functions: skip a batch PostgreSQL already has,
+    time the phases, log one line per batch (with its rows of schema drift)."""
+
+    def __init__(self, settings: Settings, checkpoint: str) -> None:
+        super().__init__(settings, checkpoint)
         self.timings: dict[str, float] = {}
 
     @contextmanager
@@ -112,19 +141,18 @@ class _BatchLander:
         self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - started
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
-        if self.conn is None or self.conn.closed:
-            self.conn = sinks.connect(self.settings.postgres)
         batches_table = self.settings.table("landed_batches")
-        if sinks.has_landed(self.conn, batches_table, self.checkpoint, batch_id):
+        if self._write(batch_id, lambda conn: sinks.has_landed(conn, batches_table, self.checkpoint, batch_id)):
             return
         self.timings = {}
         upserts = self.upserts(batch, batch_id)
         dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
+        drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
         with self._timed("postgres"):
-            sinks.land_batch(self.conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows)
+            self._write(batch_id, lambda conn: sinks.land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted))
         log.info(
-            "%s batch %s landed: %s rows, %s dead letters; %s", self.checkpoint.rsplit("/", 1)[-1], batch_id,
-            sum(u.rows.num_rows for u in upserts) - dead_rows, dead_rows,
+            "%s batch %s landed: %s rows (%s with schema drift), %s dead letters; %s", self.checkpoint.rsplit("/", 1)[-1], batch_id,
+            sum(u.rows.num_rows for u in upserts) - dead_rows, drifted, dead_rows,
             ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.timings.items()),
         )
 
@@ -169,24 +197,18 @@ class DeadLetterLander(_BatchLander):
         return [sinks.Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))]
 
 
-class MomentumLander:
+class MomentumLander(_PostgresWriter):
     """foreachBatch function: upserts the windows a batch updated (their counts so far)."""
 
-    def __init__(self, settings: Settings, checkpoint: str) -> None:
-        self.settings = settings
-        self.checkpoint = checkpoint
-        self.conn = None
-
     def __call__(self, windows: DataFrame, batch_id: int) -> None:
-        if self.conn is None or self.conn.closed:
-            self.conn = sinks.connect(self.settings.postgres)
         upsert = sinks.Upsert(
             table=self.settings.table("team_momentum_5min"),
             rows=windows.toArrow(),
             key=("match_id", "team_id", "window_start"),
             update=True,
         )
-        sinks.land_batch(self.conn, self.settings.table("landed_batches"), self.checkpoint, batch_id, [upsert], 0)
+        batches_table = self.settings.table("landed_batches")
+        self._write(batch_id, lambda conn: sinks.land_batch(conn, batches_table, self.checkpoint, batch_id, [upsert], 0))
 
 
 def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract], available_now: bool) -> list[StreamingQuery]:
@@ -201,7 +223,9 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
     # instead of for every batch (planning the checks costs seconds, running them milliseconds).
     for logical, topic in settings.topics.items():
         checkpoint = f"{checkpoints}/land-{logical}"
-        validated = _for_postgres(transforms.validate(_kafka_stream(spark, settings, [topic]), contracts[logical]))
+        validated = _for_postgres(
+            transforms.validate(_kafka_stream(spark, settings, [topic]), contracts[logical], settings.max_message_bytes)
+        )
         queries.append(
             trigger(
                 validated.writeStream.queryName(f"land-{logical}")
@@ -219,7 +243,9 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
         ).start()
     )
     # The windows need state across batches (watermark, dedupe), so they are a query of their own.
-    events = transforms.accepted(transforms.validate(_kafka_stream(spark, settings, [settings.topics["match_events"]]), contracts["match_events"]))
+    events = transforms.accepted(
+        transforms.validate(_kafka_stream(spark, settings, [settings.topics["match_events"]]), contracts["match_events"], settings.max_message_bytes)
+    )
     momentum = transforms.momentum_windows(transforms.dedupe_within_watermark(events, settings.watermark))
     momentum_checkpoint = f"{checkpoints}/momentum"
     queries.append(
@@ -262,4 +288,11 @@ def run(settings: Settings, available_now: bool) -> None:
         if failed:
             first = failed[0]
             raise StreamingError(brokers.refusal_in_java(settings.kafka.bootstrap_servers, str(first.exception()))
-                                 or f"Query {first.name} failed: {str(first.exception()).strip().splitlines()[0][:300]}")
+                                 or f"Query {first.name} failed: {failure_reason(str(first.exception()))}")
+
+
+def failure_reason(exception_text: str) -> str:
+    """The sentence to show for a failed query: our own error's message when a landing batch raised
+    one (Spark wraps it in a Python traceback), else the first line of Spark's exception."""
+    ours = re.findall(r"StreamingError: (.+)", exception_text)
+    return ours[-1].strip() if ours else exception_text.strip().splitlines()[0][:300]

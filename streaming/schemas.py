@@ -2,7 +2,9 @@
 
 Supported: `type` (one or a list, "null" making a field nullable), `properties`, `required`,
 `enum`, `const`, `minimum`/`maximum`, `pattern`, `format: date-time|date`, local `$ref` to `$defs`, and
-`anyOf`/`oneOf` of one schema plus `{"type": "null"}`. Other keywords are not checked.
+`anyOf`/`oneOf` of one schema plus `{"type": "null"}`. Other keywords are not checked. The annotation
+`x-known-values` lists the values a field is known to take: a valid value outside it is schema
+drift (flagged, not refused).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class FieldCheck:
     maximum: float | None = None
     format: str | None = None
     pattern: str | None = None
+    known_values: tuple[str, ...] | None = None  # x-known-values: others are schema drift
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class _Converter:
                     maximum=sub.get("maximum"),
                     format=sub.get("format"),
                     pattern=sub.get("pattern"),
+                    known_values=tuple(sub["x-known-values"]) if "x-known-values" in sub else None,
                 )
             )
             if kinds == ("object",):

@@ -117,6 +117,8 @@ class Settings:
     spark_master: str
     spark_jars_dir: Path
     spark_driver_memory: str
+    max_message_bytes: int = 65536  # a longer Kafka message is a dead letter, unparsed
+    postgres_retry_seconds: int = 120  # how long a batch write waits out an unreachable PostgreSQL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -173,6 +175,8 @@ class Settings:
             spark_master=get("SPARK_MASTER", "local[*]"),
             spark_jars_dir=Path(get("SPARK_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark"))),
             spark_driver_memory=get("SPARK_DRIVER_MEMORY", "2g"),
+            max_message_bytes=integer("STREAMING_MAX_MESSAGE_BYTES", 65536, 1024),
+            postgres_retry_seconds=integer("STREAMING_POSTGRES_RETRY_SECONDS", 120, 0),
         )
 
     def with_overrides(self, **changes: object) -> "Settings":

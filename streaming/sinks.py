@@ -19,7 +19,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from psycopg2 import sql
 
-from .errors import StreamingError
+from .errors import PostgresUnavailableError, StreamingError
 from .settings import PostgresSettings
 
 
@@ -38,7 +38,7 @@ def connect(settings: PostgresSettings):
     try:
         return psycopg2.connect(**settings.connect_kwargs())
     except psycopg2.OperationalError as error:
-        raise StreamingError(
+        raise PostgresUnavailableError(
             f"Cannot connect to PostgreSQL at {settings.host}:{settings.port} as {settings.user} "
             f"({str(error).strip().splitlines()[0]}): run `make up` or set POSTGRES_HOST/POSTGRES_PORT/POSTGRES_USER/POSTGRES_PASSWORD."
         ) from None
@@ -130,7 +130,9 @@ def has_landed(conn, batches_table: str, checkpoint: str, batch_id: int) -> bool
         return cursor.fetchone() is not None
 
 
-def land_batch(conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int) -> bool:
+def land_batch(
+    conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int, drifted: int = 0
+) -> bool:
     """Write a micro-batch's upserts in one transaction; False when this batch had landed already."""
     with conn:  # commits, or rolls back on any error
         with conn.cursor() as cursor:
@@ -142,9 +144,9 @@ def land_batch(conn, batches_table: str, checkpoint: str, batch_id: int, upserts
                 return False
             landed = sum(_upsert(cursor, upsert, batch_id) for upsert in upserts)
             cursor.execute(
-                sql.SQL("INSERT INTO {} (checkpoint, batch_id, rows_landed, dead_letters) VALUES (%s, %s, %s, %s)").format(
-                    _qualified(batches_table)
-                ),
-                (checkpoint, batch_id, landed, dead_letters),
+                sql.SQL(
+                    "INSERT INTO {} (checkpoint, batch_id, rows_landed, dead_letters, drifted_rows) VALUES (%s, %s, %s, %s, %s)"
+                ).format(_qualified(batches_table)),
+                (checkpoint, batch_id, landed, dead_letters, drifted),
             )
     return True

@@ -143,10 +143,13 @@ def signature_pattern(contract: Contract) -> str | None:
 
 
 def _value_ok(check: FieldCheck, value: Column, text: Column | None) -> Column:
-    """Whether a field of the right type (or null, or absent) meets its enum, bounds, pattern and format."""
+    """Whether a field of the right type (or null, or absent) meets its enum, bounds, pattern and
+    format, and is one of its known values (a value beyond them is drift, which the full check notes)."""
     ok = F.lit(True)
     if check.enum is not None:
         ok = ok & value.isin(*[v for v in check.enum if v is not None])
+    if check.known_values is not None:
+        ok = ok & value.isin(*check.known_values)
     if check.minimum is not None:
         ok = ok & (value >= check.minimum)
     if check.maximum is not None:
@@ -191,31 +194,67 @@ def quick_check(rows: DataFrame, contract: Contract) -> DataFrame:
     return parsed if pattern is None else parsed.withColumn("_fast", _fast_ok(contract, pattern))
 
 
-def validate(kafka_rows: DataFrame, contract: Contract) -> DataFrame:
-    """Kafka rows -> typed rows with `raw`, `reason` (null when valid) and Kafka metadata.
+def schema_drift(contract: Contract, doc: str = "_doc", raw: str = "raw") -> Column:
+    """How a valid message goes beyond its contract, or null: a value outside a field's known
+    values, then the top-level fields the contract does not describe, e.g. "unknown event_type
+    VAR_REVIEW; extra fields: pitch_zone, var_outcome" (the producers' `schema_drift` header,
+    ingest.contracts.drift, says the same)."""
+    notes = [
+        F.when(~text.isin(*check.known_values), F.concat(F.lit(f"unknown {check.path[2:]} "), text))
+        for check in contract.checks
+        if check.known_values is not None
+        for text in [F.try_variant_get(F.col(doc), check.path, "string")]
+    ]
+    described = F.array(*[F.lit(name) for name in contract.struct.fieldNames()])
+    extra = F.array_sort(F.array_except(F.json_object_keys(F.col(raw)), described))
+    notes.append(F.when(F.size(extra) > 0, F.concat(F.lit("extra fields: "), F.array_join(extra, ", "))))
+    return F.nullif(F.concat_ws("; ", *notes), F.lit(""))
+
+
+# What a dead letter keeps of a message over the size limit: enough to recognise it.
+OVERSIZED_PAYLOAD_CHARS = 1024
+
+
+def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int | None = None) -> DataFrame:
+    """Kafka rows -> typed rows with `raw`, `reason` (null when valid), `schema_drift` (null
+    unless a valid message goes beyond its contract) and Kafka metadata.
 
     Messages that pass a cheap test (signature regex and value rules on the typed fields) are
     valid without more work; only the others go through `with_reason`, which costs a sub-value,
-    a type name and a text per field and names every broken rule.
+    a type name and a text per field and names every broken rule. A message longer than
+    `max_message_bytes` is refused unparsed, and only its first characters are kept.
     """
-    parsed = quick_check(
-        kafka_rows.select(
-            F.col("topic").alias("kafka_topic"),
-            F.col("partition").alias("kafka_partition"),
-            F.col("offset").alias("kafka_offset"),
-            F.col("timestamp").alias("kafka_timestamp"),
-            F.col("key").cast("string").alias("kafka_key"),
-            F.col("value").cast("string").alias("raw"),
-        ),
-        contract,
+    rows = kafka_rows.select(
+        F.col("topic").alias("kafka_topic"),
+        F.col("partition").alias("kafka_partition"),
+        F.col("offset").alias("kafka_offset"),
+        F.col("timestamp").alias("kafka_timestamp"),
+        F.col("key").cast("string").alias("kafka_key"),
+        F.col("value").cast("string").alias("_message"),
+        F.length(F.col("value")).alias("_bytes"),
     )
-    staged = with_reason(parsed, contract, passed="_fast" if "_fast" in parsed.columns else None)
+    oversized = F.lit(False) if max_message_bytes is None else F.coalesce(F.col("_bytes") > max_message_bytes, F.lit(False))
+    rows = rows.withColumn("_oversized", oversized).withColumn("raw", F.when(~F.col("_oversized"), F.col("_message")))
+    parsed = quick_check(rows, contract)
+    fast = "_fast" if "_fast" in parsed.columns else None
+    staged = with_reason(parsed, contract, passed=fast)
+    too_big = F.concat(
+        F.lit("message of "), F.col("_bytes").cast("string"),
+        F.lit(f" bytes is over the limit of {max_message_bytes} bytes (STREAMING_MAX_MESSAGE_BYTES)"),
+    )
+    staged = staged.withColumn("reason", F.when(F.col("_oversized"), too_big).otherwise(F.col("reason")))
+    # Messages that passed the cheap test have exactly the contract's fields and known values.
+    checked_in_full = F.lit(True) if fast is None else ~F.col(fast)
+    staged = staged.withColumns({
+        "schema_drift": F.when(F.col("reason").isNull() & checked_in_full, schema_drift(contract)),
+        "raw": F.when(F.col("_oversized"), F.substring(F.col("_message"), 1, OVERSIZED_PAYLOAD_CHARS)).otherwise(F.col("raw")),
+    })
     typed = [F.when(F.col("reason").isNull(), F.col(f"_typed_{f.name}")).alias(f.name) for f in contract.struct.fields]
-    return staged.select(*typed, *KAFKA_COLUMNS, "kafka_key", "raw", "reason")
+    return staged.select(*typed, *KAFKA_COLUMNS, "kafka_key", "raw", "schema_drift", "reason")
 
 
 def accepted(validated: DataFrame) -> DataFrame:
-    """The messages that passed their contract, without the `reason` column."""
+    """The messages that passed their contract (drifted ones too), without the `reason` column."""
     return validated.where(F.col("reason").isNull()).drop("reason", "kafka_key")
 
 

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS streaming.live_matches (
     match_date date,
     venue text,
     raw jsonb NOT NULL,
+    schema_drift text,
     kafka_topic text NOT NULL,
     kafka_partition integer NOT NULL,
     kafka_offset bigint NOT NULL,
@@ -71,6 +72,7 @@ ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS stage text;
 ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS kickoff timestamptz;
 ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS match_date date;
 ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS venue text;
+ALTER TABLE streaming.live_matches ADD COLUMN IF NOT EXISTS schema_drift text;
 CREATE INDEX IF NOT EXISTS live_matches_landed_at ON streaming.live_matches (landed_at);
 
 -- Topic match-events: the contract's fields, the original message, Kafka metadata.
@@ -107,6 +109,7 @@ CREATE TABLE IF NOT EXISTS streaming.match_events (
     home_score bigint,
     away_score bigint,
     raw jsonb NOT NULL,
+    schema_drift text,
     kafka_topic text NOT NULL,
     kafka_partition integer NOT NULL,
     kafka_offset bigint NOT NULL,
@@ -145,6 +148,7 @@ ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS play_pattern text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS outcome text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS home_score bigint;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS away_score bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS schema_drift text;
 CREATE INDEX IF NOT EXISTS match_events_landed_at ON streaming.match_events (landed_at);
 
 -- Topic player-live-stats: the contract's fields, the original message, Kafka metadata.
@@ -180,6 +184,7 @@ CREATE TABLE IF NOT EXISTS streaming.player_live_stats (
     yellow_cards bigint,
     red_cards bigint,
     raw jsonb NOT NULL,
+    schema_drift text,
     kafka_topic text NOT NULL,
     kafka_partition integer NOT NULL,
     kafka_offset bigint NOT NULL,
@@ -217,6 +222,7 @@ ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS xg double preci
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS minutes_played bigint;
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS yellow_cards bigint;
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS red_cards bigint;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS schema_drift text;
 CREATE INDEX IF NOT EXISTS player_live_stats_landed_at ON streaming.player_live_stats (landed_at);
 
 -- Topic team-live-stats: the contract's fields, the original message, Kafka metadata.
@@ -252,6 +258,7 @@ CREATE TABLE IF NOT EXISTS streaming.team_live_stats (
     yellow_cards bigint,
     red_cards bigint,
     raw jsonb NOT NULL,
+    schema_drift text,
     kafka_topic text NOT NULL,
     kafka_partition integer NOT NULL,
     kafka_offset bigint NOT NULL,
@@ -289,6 +296,7 @@ ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS tackles bigint;
 ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS interceptions bigint;
 ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS yellow_cards bigint;
 ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS red_cards bigint;
+ALTER TABLE streaming.team_live_stats ADD COLUMN IF NOT EXISTS schema_drift text;
 CREATE INDEX IF NOT EXISTS team_live_stats_landed_at ON streaming.team_live_stats (landed_at);
 
 -- Messages that are not JSON or break their contract, with the reason: those the landing job
@@ -334,8 +342,10 @@ CREATE TABLE IF NOT EXISTS streaming.landed_batches (
     rows_landed bigint NOT NULL,
     dead_letters bigint NOT NULL,
     landed_at timestamptz NOT NULL DEFAULT now(),
+    drifted_rows bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (checkpoint, batch_id)
 );
+ALTER TABLE streaming.landed_batches ADD COLUMN IF NOT EXISTS drifted_rows bigint NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS landed_batches_landed_at ON streaming.landed_batches (landed_at);
 -- Shot frequency and attacking pressure per match, team and 5-minute window of event time.
 CREATE TABLE IF NOT EXISTS streaming.team_momentum_5min (

@@ -26,7 +26,7 @@ def test_topic_tables_have_the_contract_fields_then_raw_and_kafka_metadata():
     columns = [line.split()[0] for line in block.strip().splitlines()]
     assert columns[: len(contracts["match_events"].struct)] == contracts["match_events"].struct.fieldNames()
     assert columns[-1] == "PRIMARY"
-    assert columns[-8:-1] == ["raw", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp", "landed_at", "batch_id"]
+    assert columns[-9:-1] == ["raw", "schema_drift", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp", "landed_at", "batch_id"]
 
 
 @pytest.mark.integration
@@ -81,6 +81,41 @@ def test_migrate_adds_contract_fields_to_a_table_created_before_them(pg_conn):
                 (f"{prefix}match_events",),
             )
             assert cursor.fetchall() == [("body_part", "text"), ("play_pattern", "text"), ("shot_type", "text")]
+    finally:
+        with pg_conn.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP TABLE streaming."{name}" CASCADE')
+
+
+@pytest.mark.integration
+@pytest.mark.faults
+def test_migrate_adds_the_schema_drift_columns_to_tables_created_before_them(pg_conn):
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    settings = Settings.from_env({"STREAMING_TABLE_PREFIX": prefix, **{k: v for k, v in os.environ.items() if k.startswith("POSTGRES_")}})
+    try:
+        migrate(settings, load_contracts(settings))
+        with pg_conn.cursor() as cursor:
+            for table in ("live_matches", "match_events", "player_live_stats", "team_live_stats"):
+                cursor.execute(f"ALTER TABLE streaming.{prefix}{table} DROP COLUMN schema_drift")
+            cursor.execute(f"ALTER TABLE streaming.{prefix}landed_batches DROP COLUMN drifted_rows")
+            cursor.execute(f"INSERT INTO streaming.{prefix}landed_batches (checkpoint, batch_id, rows_landed, dead_letters) VALUES ('c', 0, 5, 0)")
+        migrate(settings, load_contracts(settings))
+        with pg_conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'streaming'"
+                " AND table_name LIKE %s AND column_name IN ('schema_drift', 'drifted_rows') ORDER BY table_name",
+                (prefix + "%",),
+            )
+            assert cursor.fetchall() == [
+                (f"{prefix}landed_batches", "drifted_rows", "bigint"),
+                (f"{prefix}live_matches", "schema_drift", "text"),
+                (f"{prefix}match_events", "schema_drift", "text"),
+                (f"{prefix}player_live_stats", "schema_drift", "text"),
+                (f"{prefix}team_live_stats", "schema_drift", "text"),
+            ]
+            cursor.execute(f"SELECT rows_landed, drifted_rows FROM streaming.{prefix}landed_batches")
+            assert cursor.fetchall() == [(5, 0)]
     finally:
         with pg_conn.cursor() as cursor:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))

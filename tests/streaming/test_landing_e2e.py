@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from confluent_kafka import Producer
 
-from pipeline import official_results, source_counts
+from pipeline import bad_messages, contract_breaks, official_results, source_counts
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -20,10 +20,7 @@ MATCHES = [7525, 7529, 7530]
 
 
 def assert_exactly_once(pipeline, expected: Counter) -> None:
-    assert pipeline.counts_per_match("match_events") == expected
-    parquet = pipeline.parquet("match_events")
-    assert Counter(parquet.column("match_id").to_pylist()) == expected
-    assert len(set(parquet.column("event_id").to_pylist())) == parquet.num_rows
+    pipeline.assert_exactly_once(expected)
 
 
 def test_every_replayed_event_lands_once_in_postgres_and_parquet(pipeline):
@@ -55,12 +52,7 @@ def test_rerun_and_sigkill_mid_backfill_neither_lose_nor_double(pipeline):
     process = pipeline.streaming("run", "--available-now", start_new_session=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        landed = (
-            pipeline.rows("SELECT count(*) FROM {landed_batches} WHERE checkpoint LIKE %s", "%/land-match_events")
-            if _exists(pipeline, "landed_batches")
-            else [(0,)]
-        )
-        if landed[0][0] >= 2:
+        if len(pipeline.landed_batches("land-match_events")) >= 2:
             break
         assert process.poll() is None, pipeline.log_tail()
         time.sleep(0.5)
@@ -74,25 +66,9 @@ def test_rerun_and_sigkill_mid_backfill_neither_lose_nor_double(pipeline):
     assert_exactly_once(pipeline, expected)
 
 
-def _exists(pipeline, name: str) -> bool:
-    return bool(pipeline.rows("SELECT to_regclass(%s) IS NOT NULL", pipeline.table(name))[0][0])
-
-
-def bad_messages(good: dict, count: int) -> list[tuple[bytes | None, str]]:
-    """`count` malformed or contract-breaking payloads made from one real message, with the reason."""
-    kinds = [
-        (lambda i: f"{{not json {i}".encode(), "not valid JSON"),
-        (lambda i: json.dumps([i, good["match_id"]]).encode(), "not a JSON object"),
-        (lambda i: json.dumps({**good, "event_id": f"{i:08d}-0000-4000-8000-000000000000", "minute": "ten"}).encode(), "minute must be integer, not string"),
-        (lambda i: json.dumps({k: v for k, v in good.items() if k != "match_id"} | {"event_id": f"{i:08d}-0000-4000-8000-000000000001"}).encode(), "missing required field match_id"),
-        (lambda i: json.dumps({**good, "event_id": f"{i:08d}-0000-4000-8000-000000000002", "period": 9}).encode(), "period is above its maximum 5"),
-    ]
-    return [(kinds[i % len(kinds)][0](i), kinds[i % len(kinds)][1]) for i in range(count)]
-
-
 def test_a_thousand_bad_messages_go_to_dead_letters_and_good_ones_land(pipeline, kafka_config, russia_saudi_messages):
     good = next(m["value"] for m in russia_saudi_messages if m["topic"] == "match-events")
-    bad = bad_messages(good, 1000)
+    bad = bad_messages(contract_breaks(good), 1000)
     producer = Producer(kafka_config)
 
     def produce(chunk):

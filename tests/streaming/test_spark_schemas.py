@@ -41,7 +41,11 @@ def test_live_matches_dates_and_flags(contracts_dir):
 
 def test_checks_carry_enum_bounds_and_required(contracts_dir):
     checks = {c.path: c for c in load_contract(contracts_dir, "match-events").checks}
-    assert "PASS" in checks["$.event_type"].enum and checks["$.event_type"].required
+    assert checks["$.team_side"].enum == ("home", "away", None)
+    # event_type is open to new well-formed types: a pattern, and the known ones as an annotation.
+    event_type = checks["$.event_type"]
+    assert "PASS" in event_type.known_values and event_type.enum is None and event_type.required
+    assert event_type.pattern == "^[A-Z][A-Z0-9_]*$"
     assert (checks["$.period"].minimum, checks["$.period"].maximum) == (1, 5)
     assert checks["$.team_side"].nullable and not checks["$.team_side"].required
 

@@ -51,7 +51,7 @@ def broken_variants(message: dict) -> dict[str, object]:
         "minute negative": edit(minute=-1),
         "minute fractional": edit(minute=12.5),
         "period 6": edit(period=6),
-        "unknown event_type": edit(event_type="TELEPORT"),
+        "malformed event_type": edit(event_type="tele port"),
         "null event_type": edit(event_type=None),
         "xg above 1": edit(xg=1.5),
         "team_side sideways": edit(team_side="sideways"),
@@ -98,7 +98,8 @@ def test_reasons_name_the_field_and_the_rule(spark, contracts_dir, russia_saudi_
     assert by_name["missing match_id"] == "missing required field match_id"
     assert by_name["minute as text"] == "minute must be integer, not string"
     assert by_name["minute negative"] == "minute is below its minimum 0"
-    assert by_name["unknown event_type"] == "event_type has a value outside its enum: TELEPORT"
+    assert by_name["malformed event_type"] == "event_type does not match ^[A-Z][A-Z0-9_]*$"
+    assert by_name["team_side sideways"] == "team_side has a value outside its enum: sideways"
     assert by_name["null event_type"] == "event_type must not be null"
     assert by_name["xg above 1"] == "xg is above its maximum 1"
     assert by_name["timestamp without offset"] == "timestamp is not a valid date-time"

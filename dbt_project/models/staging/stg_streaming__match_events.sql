@@ -30,5 +30,8 @@ select
     raw ->> 'play_pattern' as play_pattern,
     home_score,
     away_score,
+    -- Null, or how the message went beyond its contract (e.g. "unknown event_type VAR_REVIEW"):
+    -- such rows are kept; the marts pick the event types they know, so a new type changes no mart.
+    schema_drift,
     landed_at
 from {{ source('streaming', 'match_events') }}
