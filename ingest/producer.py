@@ -8,18 +8,15 @@ valid message with schema drift (a new event type, extra fields) goes to its top
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from confluent_kafka import KafkaError, Producer
-from confluent_kafka.admin import AdminClient
 
-from ingest import contracts
+from ingest import contracts, kafka_probe
 from ingest.errors import BrokerRefusedError, BrokerUnreachableError, DeliveryError
 from ingest.settings import KafkaSettings
 
@@ -28,46 +25,11 @@ from ingest.settings import KafkaSettings
 # default, stated): a broker that is back within 5 minutes loses nothing.
 DELIVERY_TIMEOUT_MS = 300_000
 
-# librdkafka logs every failed connection attempt; the reachability check reports once instead.
-_quiet_log = logging.getLogger("ingest.kafka.check")
-_quiet_log.addHandler(logging.NullHandler())
-_quiet_log.propagate = False
-
-
-def refusal(bootstrap_servers: str, errors: list) -> str | None:
-    """The sentence for brokers that answered but refused us (credentials, TLS trust), or None."""
-    from confluent_kafka import KafkaError
-
-    if any(error.code() == KafkaError._SSL and "certificate verify failed" in error.str() for error in errors):
-        return (f"Kafka at {bootstrap_servers} presented a certificate we do not trust: set KAFKA_SSL_CA_LOCATION "
-                "to the CA that signed it.")
-    if any(error.code() == KafkaError._AUTHENTICATION for error in errors):
-        return f"Kafka at {bootstrap_servers} refused our credentials: set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD."
-    return None
-
-
 def check_broker(settings: KafkaSettings, timeout: float = 10.0) -> None:
     """Fail fast, with one sentence, when no broker answers at the bootstrap servers or one refuses us."""
-    errors: list = []  # KafkaError, from error_cb
-    admin = AdminClient({**settings.client_config(), "socket.connection.setup.timeout.ms": int(timeout * 1000),
-                         "error_cb": errors.append}, logger=_quiet_log)
-    deadline = time.monotonic() + timeout
-    # Short attempts: a refusal is reported as soon as it arrives, not after the whole timeout.
-    while True:
-        try:
-            if admin.list_topics(timeout=min(1.0, max(0.1, deadline - time.monotonic()))).brokers:
-                return
-        except Exception:  # librdkafka raises KafkaException with transport details we do not need here
-            admin.poll(0)  # serves error_cb
-        refused = refusal(settings.bootstrap_servers, errors)
-        if refused:
-            raise BrokerRefusedError(refused)
-        if time.monotonic() >= deadline:
-            break
-    raise BrokerUnreachableError(
-        f"Cannot reach Kafka at {settings.bootstrap_servers}: set KAFKA_BOOTSTRAP_SERVERS to a reachable broker "
-        "(is `make up` running?)."
-    )
+    unusable = kafka_probe.probe(settings.client_config(), timeout)
+    if unusable is not None:
+        raise (BrokerRefusedError if unusable.refused else BrokerUnreachableError)(unusable.sentence)
 
 
 @dataclass

@@ -7,10 +7,11 @@ import os
 import re
 import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 from string import Template
+
+from ingest import kafka_probe
 
 from . import ROOT, STACK_DIR, StackError, tls
 from .process import port_open, read_pid, resident_mb, spawn, stop, wait_for
@@ -137,42 +138,11 @@ def start(settings: KafkaSettings) -> str:
 
 def problem(settings: KafkaSettings, timeout: float = 5) -> str | None:
     """None when the brokers answer; otherwise one sentence saying what to set."""
-    from confluent_kafka.admin import AdminClient
-
-    unreachable = (
-        f"Cannot reach Kafka at {settings.bootstrap_servers}: set KAFKA_BOOTSTRAP_SERVERS (and the "
-        "KAFKA_SASL_* settings) to a reachable cluster, or run `make up`."
-    )
     if settings.is_local and not port_open("127.0.0.1", settings.port):
-        return unreachable
-    errors: list = []  # KafkaError, from error_cb
-    config = settings.client_config() | {"error_cb": errors.append, "log_level": 0}
-    admin = AdminClient(config)
-    deadline = time.monotonic() + timeout
-    # Short attempts: a refusal (credentials, TLS trust) is reported as soon as it arrives.
-    while True:
-        try:
-            metadata = admin.list_topics(timeout=min(1.0, max(0.1, deadline - time.monotonic())))
-            return None if metadata.brokers else unreachable
-        except Exception:  # librdkafka's KafkaException: no answer within the attempt
-            admin.poll(0)  # serves error_cb
-        refused = refusal(settings.bootstrap_servers, errors)
-        if refused:
-            return refused
-        if time.monotonic() >= deadline:
-            return unreachable
-
-
-def refusal(bootstrap_servers: str, errors: list) -> str | None:
-    """The sentence for a broker that answered but refused us (credentials, TLS trust), or None."""
-    from confluent_kafka import KafkaError
-
-    if any(error.code() == KafkaError._SSL and "certificate verify failed" in error.str() for error in errors):
-        return (f"Kafka at {bootstrap_servers} presented a certificate we do not trust: set KAFKA_SSL_CA_LOCATION "
-                "to the CA that signed it (the local broker's is .stack/kafka/tls/ca.pem).")
-    if any(error.code() == KafkaError._AUTHENTICATION for error in errors):
-        return f"Kafka at {bootstrap_servers} refused our credentials: set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD."
-    return None
+        return kafka_probe.unreachable_sentence(settings.bootstrap_servers)
+    unusable = kafka_probe.probe(settings.client_config(), timeout,
+                                 ca_hint=" (the local broker's is .stack/kafka/tls/ca.pem)")
+    return unusable.sentence if unusable else None
 
 
 def healthy(settings: KafkaSettings, timeout: float = 5) -> bool:

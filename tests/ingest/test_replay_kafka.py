@@ -125,6 +125,6 @@ def test_unreachable_broker_fails_fast_in_one_sentence():
     done = subprocess.run([sys.executable, "-m", "ingest", "replay", "--match-ids", "7576", "--quiet"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
-    assert done.stderr.strip() == ("error: Cannot reach Kafka at localhost:1: set KAFKA_BOOTSTRAP_SERVERS to a "
-                                   "reachable broker (is `make up` running?).")
+    assert done.stderr.strip() == ("error: Cannot reach Kafka at localhost:1: set KAFKA_BOOTSTRAP_SERVERS (and the "
+                                   "KAFKA_SASL_* settings) to a reachable cluster, or run `make up`.")
     assert "Traceback" not in done.stderr
