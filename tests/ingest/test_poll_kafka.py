@@ -8,12 +8,10 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
-from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 from ingest import contracts
 from ingest.polling.poller import ApiFootballSource, FootballDataSource, Poller
@@ -21,6 +19,7 @@ from ingest.producer import MatchProducer
 from ingest.providers.api_football import client as api_football
 from ingest.providers.football_data import client as football_data
 from ingest.settings import KafkaSettings
+from tests.kafka_reading import read_to_end as consume_all
 from tests.providers_server import ProvidersServer
 
 pytestmark = pytest.mark.integration
@@ -45,31 +44,6 @@ EURO_2024 = {
 }
 
 
-def consume_all(kafka_config, topic, timeout=60.0):
-    """Every message of a topic, read up to its end offsets (the producer has finished).
-
-    Partitions are assigned directly rather than through a consumer group: a first group
-    join on a fresh broker can take longer than any idle wait, and would end the read early.
-    """
-    import time
-
-    consumer = Consumer({**kafka_config, "group.id": f"test-{uuid.uuid4().hex}", "enable.auto.commit": False})
-    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-    ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
-    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
-    messages = []
-    positions = dict.fromkeys(partitions, 0)
-    deadline = time.monotonic() + timeout
-    try:
-        while any(positions[p] < ends[p] for p in partitions):
-            assert time.monotonic() < deadline, f"{topic}: read {len(messages)} messages, not up to {ends}"
-            for message in consumer.consume(1000, timeout=0.5):
-                assert message.error() is None, message.error()
-                messages.append(message)
-                positions[message.partition()] = message.offset() + 1
-    finally:
-        consumer.close()
-    return messages
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ import json
 import os
 import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
-from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+
+from tests.kafka_reading import read_to_end
 
 pytestmark = pytest.mark.integration
 
@@ -22,24 +21,6 @@ BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 MATCH = 7558  # Uruguay 3-0 Russia, World Cup 2018
 
 
-def read_to_end(config, topic, timeout=60.0):
-    """Every message of a topic up to its end offsets, read with `config` (SASL_SSL here)."""
-    consumer = Consumer({**config, "group.id": f"test-{uuid.uuid4().hex}", "enable.auto.commit": False})
-    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-    ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
-    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
-    messages, positions = [], dict.fromkeys(partitions, 0)
-    deadline = time.monotonic() + timeout
-    try:
-        while any(positions[p] < ends[p] for p in partitions):
-            assert time.monotonic() < deadline, f"{topic}: read {len(messages)} messages, not up to {ends}"
-            for message in consumer.consume(1000, timeout=0.5):
-                assert message.error() is None, message.error()
-                messages.append(message)
-                positions[message.partition()] = message.offset() + 1
-    finally:
-        consumer.close()
-    return messages
 
 
 def replay(env, topics, match_id=MATCH):
