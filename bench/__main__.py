@@ -21,19 +21,8 @@ from bench.memory import GROUPS, MemorySampler
 from bench.progress import Progress
 from bench.report import Figure, document, failed, table, write
 from bench.sandbox import Sandbox
+from stack import envfile
 
-
-def load_env_file() -> None:
-    """Fill unset variables from .env (else .env.example), as the Makefile does; the shell wins."""
-    path = ROOT / ".env" if (ROOT / ".env").exists() else ROOT / ".env.example"
-    for line in path.read_text().splitlines():
-        name, sep, value = line.strip().partition("=")
-        if not sep or name.startswith("#") or not name:
-            continue
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        os.environ.setdefault(name.strip(), value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,7 +182,7 @@ def run(args: argparse.Namespace, progress: Progress) -> tuple[list[Figure], dic
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    load_env_file()
+    envfile.load_defaults()
     progress = Progress()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import StackError, kafka, pipeline, postgres, superset
+from . import StackError, envfile, kafka, pipeline, postgres, superset
 from .settings import Settings
 
 
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-superset", action="store_true", help="up: leave Superset out (Kafka and PostgreSQL only)")
     args = parser.parse_args(argv)
     try:
+        envfile.load_defaults()  # as the Makefile does, for runs without make
         settings = Settings.from_env()
         if args.command == "up":
             up(settings, with_superset=not args.no_superset)

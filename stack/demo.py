@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import ROOT, StackError, pipeline, superset
+from . import ROOT, StackError, envfile, pipeline, superset
 from .settings import Settings
 
 
@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", default="60", help="match seconds per real second (default 60)")
     args = parser.parse_args(argv)
     try:
+        envfile.load_defaults()  # as the Makefile does, for runs without make
         settings = Settings.from_env()
         for name in pipeline.COMMANDS:
             print(f"{name}: {pipeline.start(name)}", flush=True)

@@ -14,24 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from stack import envfile
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_env_file() -> None:
-    """Fill unset variables from .env (else .env.example), as the Makefile does."""
-    path = ROOT / ".env" if (ROOT / ".env").exists() else ROOT / ".env.example"
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        name, _, value = line.partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        os.environ.setdefault(name.strip(), value)
-
-
-_load_env_file()
+# Unset variables come from .env (else .env.example), as the Makefile exports them.
+envfile.load_defaults()
 
 
 @pytest.fixture(scope="session")
