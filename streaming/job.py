@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -126,7 +127,7 @@ class _PostgresWriter:
         )
 
 
-class _BatchLander(_PostgresWriter):
+class _BatchLander(_PostgresWriter, ABC):
     """Shared part of the landing foreachBatch functions: skip a batch PostgreSQL already has,
     time the phases, log one line per batch (with its rows of schema drift)."""
 
@@ -156,8 +157,9 @@ class _BatchLander(_PostgresWriter):
             ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.timings.items()),
         )
 
+    @abstractmethod
     def upserts(self, batch: DataFrame, batch_id: int) -> list[sinks.Upsert]:
-        raise NotImplementedError
+        """What a batch lands: rows per table, dead letters included."""
 
 
 class TopicLander(_BatchLander):

@@ -33,7 +33,8 @@ def backoff_delays(budget_seconds: float, first: float = 0.5, factor: float = 2.
     return delays
 
 
-def while_unavailable(write: Callable[[], T], what: str, budget_seconds: float, on_failure: Callable[[], None]) -> T:
+def while_unavailable(write: Callable[[], T], what: str, budget_seconds: float, on_failure: Callable[[], None],
+                      sleep: Callable[[float], None] = time.sleep) -> T:
     """`write()`, tried again after each pause of `backoff_delays` while PostgreSQL is unreachable;
     `on_failure` (e.g. drop the broken connection) runs after each failed attempt. When the budget
     is spent, StreamingError: the job stops, and a restart resumes from the checkpoint."""
@@ -51,4 +52,4 @@ def while_unavailable(write: Callable[[], T], what: str, budget_seconds: float, 
                     "bring it back and run the job again (it resumes from its checkpoint), or raise STREAMING_POSTGRES_RETRY_SECONDS."
                 ) from None
             log.warning("%s: PostgreSQL unreachable (%s); retrying in %.1f s", what, reason, delay)
-            time.sleep(delay)
+            sleep(delay)

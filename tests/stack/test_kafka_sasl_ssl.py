@@ -39,12 +39,24 @@ def test_broker_certificate_is_signed_by_the_generated_ca_for_localhost():
     assert "CA:TRUE" not in openssl("x509", "-in", str(TLS / "broker.pem"), "-noout", "-ext", "basicConstraints")
 
 
-@pytest.mark.parametrize("secret", ["tls/ca.key", "tls/broker-keystore.pem", "tls/sasl_password", "server.properties"])
+@pytest.mark.parametrize("secret", ["tls/ca.key", "tls/broker-keystore.pem", "server.properties"])
 def test_keys_and_passwords_are_readable_by_their_owner_only(secret):
     path = STACK_DIR / "kafka" / secret
-    if secret == "tls/sasl_password" and os.environ.get("KAFKA_LOCAL_SASL_PASSWORD"):
-        pytest.skip("KAFKA_LOCAL_SASL_PASSWORD is set: no password was generated")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_generated_listener_password_is_kept_for_its_owner_only(tmp_path, monkeypatch):
+    """Without KAFKA_LOCAL_SASL_PASSWORD, one password is generated once, into a 0600 file."""
+    from stack import tls
+    from stack.settings import Settings
+
+    monkeypatch.setattr(tls, "TLS_DIR", tmp_path)
+    monkeypatch.setattr(tls, "SASL_PASSWORD_FILE", tmp_path / "sasl_password")
+    settings = Settings.from_env({**os.environ, "KAFKA_LOCAL_SASL_PASSWORD": ""}).kafka
+    password = tls.local_password(settings)
+    assert len(password) >= 24
+    assert stat.S_IMODE((tmp_path / "sasl_password").stat().st_mode) == 0o600
+    assert tls.local_password(settings) == password  # generated once, then read back
 
 
 def test_status_is_healthy_over_sasl_ssl(sasl_ssl_env):
