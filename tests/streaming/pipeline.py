@@ -116,10 +116,15 @@ class Pipeline:
         return pq.ParquetDataset(path).read(columns=["event_id", "match_id"]) if path.exists() else None
 
     def drop_tables(self) -> None:
-        names = [r[0] for r in self.rows("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", self.prefix + "%")]
-        with self.pg.cursor() as cursor:
-            for name in names:
-                cursor.execute(f'DROP TABLE IF EXISTS streaming."{name}"')
+        drop_prefixed_tables(self.pg, self.prefix)
+
+
+def drop_prefixed_tables(pg_conn, prefix: str) -> None:
+    """Drop a test's own tables of schema streaming: those whose name starts with its prefix."""
+    with pg_conn.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP TABLE IF EXISTS streaming."{name}" CASCADE')
 
 
 def source_event_ids(match_ids: list[int]) -> set[str]:

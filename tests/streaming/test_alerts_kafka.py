@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import drop_prefixed_tables
 from webhook_receiver import Answer, Receiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.alerts]
@@ -93,10 +94,7 @@ class Alerts:
             return cursor.fetchall()
 
     def drop_tables(self) -> None:
-        with self.pg.cursor() as cursor:
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (self.prefix + "%",))
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP TABLE IF EXISTS streaming."{name}"')
+        drop_prefixed_tables(self.pg, self.prefix)
 
 
 @pytest.fixture

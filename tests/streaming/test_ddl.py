@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import drop_prefixed_tables
 from streaming import ddl
 from streaming.job import load_contracts, migrate
 from streaming.settings import Settings
@@ -55,10 +56,7 @@ def test_migrate_upgrades_a_dead_letter_table_of_the_first_shape(pg_conn):
             )
             assert cursor.fetchone()[0] == ["kafka_topic", "offset", "partition"]
     finally:
-        with pg_conn.cursor() as cursor:
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP TABLE streaming."{name}"')
+        drop_prefixed_tables(pg_conn, prefix)
 
 
 @pytest.mark.integration
@@ -82,10 +80,7 @@ def test_migrate_adds_contract_fields_to_a_table_created_before_them(pg_conn):
             )
             assert cursor.fetchall() == [("body_part", "text"), ("play_pattern", "text"), ("shot_type", "text")]
     finally:
-        with pg_conn.cursor() as cursor:
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP TABLE streaming."{name}" CASCADE')
+        drop_prefixed_tables(pg_conn, prefix)
 
 
 @pytest.mark.integration
@@ -117,7 +112,4 @@ def test_migrate_adds_the_schema_drift_columns_to_tables_created_before_them(pg_
             cursor.execute(f"SELECT rows_landed, drifted_rows FROM streaming.{prefix}landed_batches")
             assert cursor.fetchall() == [(5, 0)]
     finally:
-        with pg_conn.cursor() as cursor:
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'streaming' AND tablename LIKE %s", (prefix + "%",))
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP TABLE streaming."{name}" CASCADE')
+        drop_prefixed_tables(pg_conn, prefix)
