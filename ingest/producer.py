@@ -25,6 +25,7 @@ from ingest.settings import KafkaSettings
 # default, stated): a broker that is back within 5 minutes loses nothing.
 DELIVERY_TIMEOUT_MS = 300_000
 
+
 def check_broker(settings: KafkaSettings, timeout: float = 10.0) -> None:
     """Fail fast, with one sentence, when no broker answers at the bootstrap servers or one refuses us."""
     unusable = kafka_probe.probe(settings.client_config(), timeout)
@@ -93,11 +94,11 @@ class MatchProducer:
         reason = contracts.violation(contract, value)
         if reason is None:
             # Schema drift (a new event type, extra fields) is sent, marked for the consumers.
+            topic = self.settings.topics.for_contract(contract)
             drift = contracts.drift(contract, value)
-            headers = [("schema_drift", drift.encode())] if drift else None
             if drift:
-                self.report.drifted[self.settings.topics.for_contract(contract)] += 1
-            self._produce(self.settings.topics.for_contract(contract), key, payload, headers)
+                self.report.drifted[topic] += 1
+            self._produce(topic, key, payload, [("schema_drift", drift.encode())] if drift else None)
             return True
         self.dead_letter(contract, key, payload, reason)
         return False
