@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -100,10 +101,11 @@ def test_match_centre_shows_the_chosen_match(logged_in, api, landed_matches):
     page.keyboard.type("statsbomb:7576")
     page.locator('.ant-select-item-option[title="statsbomb:7576"]').click()
     page.get_by_text("Apply filters").click()
-    page.wait_for_timeout(1000)
+    timeline = page.locator(CHART).filter(has_text="Match timeline")
+    # Applying a filter re-mounts the charts: wait for the chosen match's rows, not a fixed time.
+    expect(timeline.get_by_text("Portugal").first).to_be_visible(timeout=120_000)
     wait_for_charts(page, charts)
     assert_no_errors(page, "match-centre")
-    timeline = page.locator(CHART).filter(has_text="Match timeline")
     # Portugal 3-3 Spain: both teams in the timeline, no team of another bundled match.
     assert timeline.get_by_text("Portugal").count() > 0
     assert timeline.get_by_text("Spain").count() > 0
