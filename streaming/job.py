@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 from pyspark.sql.types import ArrayType, MapType, StructType
 
-from . import batches, brokers, ddl, retry, sinks, transforms
+from . import batches, brokers, checkpoints, ddl, retry, sinks, transforms
 from .errors import StreamingError
 from .metrics import MetricsListener
 from .schemas import Contract, load_contract
@@ -213,9 +213,31 @@ class MomentumLander(_PostgresWriter):
         self._write(batch_id, lambda conn: sinks.land_batch(conn, batches_table, self.checkpoint, batch_id, [upsert], 0))
 
 
+def query_checkpoints(settings: Settings) -> dict[str, str]:
+    """Query name -> its checkpoint folder (also its key in `landed_batches`)."""
+    root = settings.checkpoint_dir.rstrip("/")
+    names = [f"land-{logical}" for logical in settings.topics] + ["land-dead_letters"]
+    return {**{name: f"{root}/{name}" for name in names}, "team-momentum-5min": f"{root}/momentum"}
+
+
+def repair_checkpoints(spark: SparkSession, settings: Settings) -> list[checkpoints.Repair]:
+    """Before any query starts: remove what a crash left half-written in each checkpoint and
+    holds no committed progress (see `checkpoints`), checked against `landed_batches`."""
+    batches_table = settings.table("landed_batches")
+    conn = sinks.connect(settings.postgres)
+    try:
+        repairs = []
+        for query, checkpoint in query_checkpoints(settings).items():
+            landed = sinks.landed_batch_ids(conn, batches_table, checkpoint)
+            repairs.append(checkpoints.repair(query, checkpoints.files_of(checkpoint, spark), landed))
+        return [r for r in repairs if r]
+    finally:
+        conn.close()
+
+
 def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract], available_now: bool) -> list[StreamingQuery]:
     spark.streams.addListener(MetricsListener(settings))
-    checkpoints = settings.checkpoint_dir.rstrip("/")
+    paths = query_checkpoints(settings)
 
     def trigger(writer):
         return writer.trigger(availableNow=True) if available_now else writer.trigger(processingTime=settings.trigger_interval)
@@ -224,7 +246,7 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
     # One landing query per topic: its contract's validation is planned once, with the query,
     # instead of for every batch (planning the checks costs seconds, running them milliseconds).
     for logical, topic in settings.topics.items():
-        checkpoint = f"{checkpoints}/land-{logical}"
+        checkpoint = paths[f"land-{logical}"]
         validated = _for_postgres(
             transforms.validate(_kafka_stream(spark, settings, [topic]), contracts[logical], settings.max_message_bytes)
         )
@@ -235,7 +257,7 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
                 .foreachBatch(TopicLander(settings, checkpoint, logical))
             ).start()
         )
-    checkpoint = f"{checkpoints}/land-dead_letters"
+    checkpoint = paths["land-dead_letters"]
     queries.append(
         trigger(
             transforms.producer_dead_letters(_kafka_stream(spark, settings, [settings.dead_letters_topic], headers=True))
@@ -249,7 +271,7 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
         transforms.validate(_kafka_stream(spark, settings, [settings.topics["match_events"]]), contracts["match_events"], settings.max_message_bytes)
     )
     momentum = transforms.momentum_windows(transforms.dedupe_within_watermark(events, settings.watermark))
-    momentum_checkpoint = f"{checkpoints}/momentum"
+    momentum_checkpoint = paths["team-momentum-5min"]
     queries.append(
         trigger(
             momentum.writeStream.queryName("team-momentum-5min")
@@ -270,6 +292,7 @@ def run(settings: Settings, available_now: bool) -> None:
     brokers.check(settings.kafka)
     migrate(settings, contracts)
     spark = spark_session(settings)
+    repair_checkpoints(spark, settings)
     queries = start(spark, settings, contracts, available_now)
     try:
         if available_now:

@@ -130,6 +130,13 @@ def has_landed(conn, batches_table: str, checkpoint: str, batch_id: int) -> bool
         return cursor.fetchone() is not None
 
 
+def landed_batch_ids(conn, batches_table: str, checkpoint: str) -> set[int]:
+    """The batch ids of a checkpoint's query that PostgreSQL holds."""
+    with conn, conn.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT batch_id FROM {} WHERE checkpoint = %s").format(_qualified(batches_table)), (checkpoint,))
+        return {row[0] for row in cursor.fetchall()}
+
+
 def land_batch(
     conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int, drifted: int = 0
 ) -> bool:
