@@ -105,7 +105,12 @@ def test_a_postgres_restart_during_landing_is_waited_out_by_the_running_job(pipe
             assert job.poll() is None and time.monotonic() < deadline, pipeline.log_tail()
             time.sleep(0.5)
         assert postgres.shutdown().startswith("stopped")
-        time.sleep(8)
+        # PostgreSQL stays down until the running job has met the outage (a batch write failed
+        # and is being retried), however long the machine takes to get there.
+        deadline = time.monotonic() + 300
+        while "PostgreSQL unreachable" not in pipeline.log.read_text():
+            assert job.poll() is None and time.monotonic() < deadline, pipeline.log_tail()
+            time.sleep(0.2)
         assert postgres.start(settings).startswith("started")
     finally:
         if postgres.pid() is None:

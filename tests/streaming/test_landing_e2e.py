@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import time
 from collections import Counter
 
 import pytest
 from confluent_kafka import Producer
 
-from pipeline import bad_messages, contract_breaks, official_results, source_counts
+from pipeline import bad_messages, contract_breaks, kill_at, official_results, source_counts
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -50,14 +47,9 @@ def test_rerun_and_sigkill_mid_backfill_neither_lose_nor_double(pipeline):
     # Small batches, so the kill lands in the middle of a backfill of many batches.
     pipeline.env["STREAMING_MAX_OFFSETS_PER_TRIGGER"] = "1500"
     process = pipeline.streaming("run", "--available-now", start_new_session=True)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if len(pipeline.landed_batches("land-match_events")) >= 2:
-            break
-        assert process.poll() is None, pipeline.log_tail()
-        time.sleep(0.5)
-    os.killpg(process.pid, signal.SIGKILL)  # the driver and its JVM die at once, like a lost machine
-    process.wait(timeout=30)
+    # The driver and its JVM die at once, like a lost machine, frozen first at the moment two
+    # batches have landed so the kill cannot come after the last one however fast the job runs.
+    kill_at(process, lambda: len(pipeline.landed_batches("land-match_events")) >= 2)
     partial = sum(pipeline.counts_per_match("match_events").values())
     assert 0 < partial < sum(expected.values()), "the kill must land mid-backfill"
     pipeline.run_available_now()
