@@ -46,14 +46,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {definition.write()}")
             return 0
         from nifi import deploy
+        from nifi.settings import FlowSettings
 
-        client = connect()
         if args.command == "deploy":
-            from nifi.settings import FlowSettings
-
+            # The settings first: a misconfiguration fails before NiFi is asked anything.
             settings = FlowSettings.from_env(base_url=args.base_url, competitions=args.competitions,
                                              poll_seconds=args.poll_seconds, topic_live_matches=args.topic_live_matches,
                                              topic_dead_letters=args.topic_dead_letters, raw_archive_dir=args.raw_archive_dir)
+        client = connect()
+        if args.command == "deploy":
             group_id = deploy.deploy(client, settings, start=not args.stopped)
             state = "imported" if args.stopped else "running"
             print(f"nifi: flow {definition.FLOW_NAME!r} {state} (group {group_id}), polling {settings.base_url} every "

@@ -193,8 +193,11 @@ def test_the_nifi_ui_shows_the_running_flow(nifi_settings, run):
             page.goto(f"{nifi_settings.url}/nifi/?processGroupId={run['group_id']}")
             for name in ("Split the matches", "Route on status", "Publish live-matches", "Publish dead letters"):
                 page.locator("g.processor text.processor-name", has_text=name).first.wait_for()
-            # Running processors carry NiFi's running icon.
-            page.locator("g.processor text.run-status-icon.running").first.wait_for()
+            # Every processor of the flow shows NiFi's running icon (FontAwesome's "play", \uf04b).
+            processors = len(definition.build()["flowContents"]["processors"])
+            page.wait_for_function(
+                """(count) => Array.from(document.querySelectorAll('g.processor text.run-status-icon'))
+                       .filter((icon) => icon.textContent === '\\uf04b').length === count""", arg=processors)
             page.locator("#breadcrumbs", has_text=definition.FLOW_NAME).first.wait_for()
             page.screenshot(path=str(SCREENSHOTS / "nifi-flow.png"))
         finally:
