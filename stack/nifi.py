@@ -133,7 +133,8 @@ def _kafka_nars_from_repository() -> bool:
     for artifact in SOURCE_BUILT_NARS:
         mvn = shutil.which("mvn") or "mvn"
         result = subprocess.run(
-            [mvn, "-q", "-B", "dependency:copy", f"-Dartifact=org.apache.nifi:{artifact}:{NIFI_VERSION}:nar",
+            [mvn, "-q", "-B", "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
+             f"-Dartifact=org.apache.nifi:{artifact}:{NIFI_VERSION}:nar",
              f"-DoutputDirectory={LIB}"], capture_output=True, text=True, cwd=NIFI_DIR)
         if result.returncode != 0:
             return False
