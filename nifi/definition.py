@@ -371,8 +371,9 @@ def build() -> dict[str, Any]:
             "Penalize on \"No Retry\"": "false",
             "send-message-body": "false",
             "X-Auth-Token": "#{football_data_api_key}",
-        }, schedule="#{poll_interval}", auto_terminate=("Original",), sensitive_dynamic=("X-Auth-Token",),
-            comments="One call per run; the run schedule is the poll interval (never above the plan's calls a minute). "
+        }, schedule="60 sec", auto_terminate=("Original",), sensitive_dynamic=("X-Auth-Token",),
+            comments="One call per run; the run schedule is the poll interval, set by the deploy command from "
+                     "NIFI_POLL_SECONDS (never more often than the plan's calls a minute allow). "
                      "Error answers come out of Response too (Always Output Response), with invokehttp.status.code."),
         processor("Gzip the raw response", STD + "CompressContent", 1, 0, {
             "Mode": "compress", "Compression Format": "gzip", "Compression Level": "6", "Update Filename": "true"}),

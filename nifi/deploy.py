@@ -201,7 +201,7 @@ def export(client: NiFiClient) -> dict[str, Any]:
     group = find_group(client)
     if group is None:
         raise NiFiError(f"No flow named {definition.FLOW_NAME!r} is deployed: run `python -m nifi deploy` first.")
-    return json.loads(client.request("GET", f"/process-groups/{group['id']}/download"))
+    return client.get(f"/process-groups/{group['id']}/download")
 
 
 def wait_running(client: NiFiClient, timeout: float = 60) -> None:
