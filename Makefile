@@ -19,13 +19,18 @@ PY := $(VENV)/bin/python
 SUPERSET_VENV := .venv-superset
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 PYTEST_ARGS ?=
+# NIFI=1 (or NIFI_ENABLED=1 in .env) makes `make up` start Apache NiFi too: optional, it is heavy
+# (~700 MB resident). `make test` always starts it, for the NiFi flow's tests.
+NIFI ?= $(NIFI_ENABLED)
+NIFI_FLAG = $(if $(filter 1 true yes,$(NIFI)),--nifi)
 
-.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
+.PHONY: help setup system-deps system-deps-test up down status nifi demo test streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
 	@echo "make test            set up everything and run the whole test suite"
-	@echo "make up | down | status   the local stack (Kafka, PostgreSQL, Superset)"
+	@echo "make up | down | status   the local stack (Kafka, PostgreSQL, Superset; NIFI=1 adds Apache NiFi)"
+	@echo "make nifi            start NiFi and deploy the football-data flow (nifi/) into it"
 	@echo "make streaming | backfill | purge     the Spark landing job"
 	@echo "make alerts          goals, red cards, VAR and results to ALERTS_WEBHOOK_URL and the log"
 	@echo "make transform | transform-loop | evaluate | lint    dbt"
@@ -54,7 +59,7 @@ $(SUPERSET_VENV)/.installed: superset/requirements.txt
 setup: system-deps $(VENV)/.installed $(SUPERSET_VENV)/.installed
 
 up: setup
-	@$(PY) -m stack up
+	@$(PY) -m stack up $(NIFI_FLAG)
 	@$(PY) -m streaming migrate
 
 down:
@@ -62,6 +67,11 @@ down:
 
 status: $(VENV)/.installed
 	@$(PY) -m stack status
+
+# NiFi with the flow of nifi/ deployed and running (FOOTBALL_DATA_API_KEY and NIFI_* in .env)
+nifi: NIFI = 1
+nifi: up
+	@$(PY) -m nifi deploy
 
 # The demo match: Portugal 3-3 Spain, FIFA World Cup 2018 (StatsBomb open data, bundled).
 DEMO_MATCH ?= 7576
@@ -113,5 +123,6 @@ bench-short: up
 lint: $(VENV)/.installed
 	@$(VENV)/bin/sqlfluff lint dbt_project/models
 
+test: NIFI = 1
 test: system-deps-test up lint
 	@$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import StackError, envfile, kafka, pipeline, postgres, superset
+from . import StackError, envfile, kafka, nifi, pipeline, postgres, superset
 from .settings import Settings
 
 
-def up(settings: Settings, with_superset: bool) -> None:
+def up(settings: Settings, with_superset: bool, with_nifi: bool = False) -> None:
     print(f"postgres: {postgres.start(settings.postgres)}", flush=True)
     postgres.provision(settings.postgres)
     print(f"postgres: database {settings.postgres.db} with schemas {', '.join(postgres.SCHEMAS)} and roles "
@@ -27,6 +27,10 @@ def up(settings: Settings, with_superset: bool) -> None:
         superset_settings = superset.SupersetSettings.from_env()
         print(f"superset: {superset.start(superset_settings, settings.postgres)}", flush=True)
         print(superset.login_note(superset_settings), flush=True)
+    nifi_settings = nifi.NiFiSettings.from_env()
+    if with_nifi or nifi_settings.enabled:
+        print(f"nifi: {nifi.start(nifi_settings)}", flush=True)
+        print(nifi.login_note(nifi_settings), flush=True)
 
 
 def down() -> None:
@@ -34,6 +38,7 @@ def down() -> None:
         stopped = pipeline.shutdown(name)
         if stopped:
             print(f"{name}: {stopped}", flush=True)
+    print(f"nifi: {nifi.shutdown()}", flush=True)
     print(f"superset: {superset.shutdown()}", flush=True)
     print(f"kafka: {kafka.shutdown()}", flush=True)
     print(f"postgres: {postgres.shutdown()}", flush=True)
@@ -44,6 +49,13 @@ def status(settings: Settings) -> bool:
     if (superset.VENV / "bin" / "superset").exists():
         rows.append(superset.status(superset.SupersetSettings.from_env()))
     services_ok = all(r["state"] == "healthy" for r in rows)
+    nifi_settings = nifi.NiFiSettings.from_env()
+    if nifi.installed() or nifi.pid():
+        # Optional: counts towards the stack's health only when it runs or is asked for.
+        row = nifi.status(nifi_settings)
+        rows.append(row)
+        if nifi.pid() or nifi_settings.enabled:
+            services_ok = services_ok and row["state"] == "healthy"
     rows += pipeline.status_rows()
     columns = ("service", "state", "pid", "address", "memory")
     widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
@@ -60,12 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     parser.add_argument("command", choices=("up", "down", "status"))
     parser.add_argument("--no-superset", action="store_true", help="up: leave Superset out (Kafka and PostgreSQL only)")
+    parser.add_argument("--nifi", action="store_true", help="up: start Apache NiFi too (as NIFI_ENABLED=1 does)")
     args = parser.parse_args(argv)
     try:
         envfile.load_defaults()  # as the Makefile does, for runs without make
         settings = Settings.from_env()
         if args.command == "up":
-            up(settings, with_superset=not args.no_superset)
+            up(settings, with_superset=not args.no_superset, with_nifi=args.nifi)
         elif args.command == "down":
             down()
         else:
