@@ -88,7 +88,9 @@ class MatchEvent:
     body_part: str | None = None
     shot_type: str | None = None
     play_pattern: str | None = None
+    # The contract's outcome (ingest.vocabulary.OUTCOMES); the provider's own words beside it.
     outcome: str | None = None
+    provider_outcome: str | None = None
     # Stats (names from STAT_NAMES) this event adds one to, for its team and its player.
     counts: frozenset[str] = frozenset()
     # Players who start on the pitch (Starting XI events).

@@ -240,6 +240,7 @@ class _MatchReplay:
             shot_type=event.shot_type,
             play_pattern=event.play_pattern,
             outcome=event.outcome,
+            provider_outcome=event.provider_outcome,
             home_score=self.score["home"],
             away_score=self.score["away"],
         )

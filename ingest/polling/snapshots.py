@@ -42,7 +42,8 @@ class ProviderEvent:
     assist_player_name: str | None = None
     replacement_player_id: int | None = None
     replacement_player_name: str | None = None
-    outcome: str | None = None
+    # The provider's own note on the event (API-Football's comments); live providers send no outcome.
+    provider_outcome: str | None = None
     # Match score after this event (extra time included, shoot-out excluded).
     home_score: int = 0
     away_score: int = 0
@@ -303,7 +304,7 @@ class _Messages:
                 player_id=event.player_id, player_name=event.player_name,
                 assist_player_id=event.assist_player_id, assist_player_name=event.assist_player_name,
                 replacement_player_id=event.replacement_player_id, replacement_player_name=event.replacement_player_name,
-                outcome=event.outcome,
+                provider_outcome=event.provider_outcome,
             ))
             if side is not None:
                 # The team fields of a provider event are its own (an own goal's scorer's team).
@@ -347,20 +348,20 @@ class _Messages:
                 for goal in range(before + 1, after + 1):
                     out.append(self._event(
                         derived_id("match-events", self.match_id, "GOAL", side, goal, state.cancelled[side]),
-                        "GOAL", period, side=side, provider_event_type="score change", outcome=f"{side} score {goal}"))
+                        "GOAL", period, side=side, provider_event_type="score change", provider_outcome=f"{side} score {goal}"))
             if after < before and "GOAL_CANCELLED" not in covered:
                 for goal in range(before, after, -1):
                     out.append(self._event(
                         derived_id("match-events", self.match_id, "GOAL_CANCELLED", side, goal, state.cancelled[side]),
                         "GOAL_CANCELLED", period, side=side, provider_event_type="score correction",
-                        outcome=f"{side} score {goal} -> {goal - 1}"))
+                        provider_outcome=f"{side} score {goal} -> {goal - 1}"))
                 state.cancelled[side] += before - after
             if snap.events is None:
                 pens_before, pens_after = getattr(state, f"{side}_penalty_score"), snap.penalties(side)
                 for goal in range(pens_before + 1, pens_after + 1):
                     out.append(self._event(
                         derived_id("match-events", self.match_id, "SHOOTOUT_GOAL", side, goal), "SHOOTOUT_GOAL", 5,
-                        side=side, provider_event_type="penalty score change", outcome=f"{side} shoot-out {goal}"))
+                        side=side, provider_event_type="penalty score change", provider_outcome=f"{side} shoot-out {goal}"))
         return out
 
 

@@ -152,13 +152,13 @@ def _who(event: dict[str, Any], with_team: bool) -> str:
 
 
 def _var_takes_back(event: dict[str, Any]) -> bool:
-    words = " ".join(filter(None, (_text(event, "provider_event_type"), _text(event, "outcome")))).lower()
+    words = " ".join(filter(None, (_text(event, "provider_event_type"), _text(event, "provider_outcome")))).lower()
     return any(word in words for word in VAR_TAKES_BACK)
 
 
 def _var_decision(event: dict[str, Any]) -> str:
     """`Var: Penalty cancelled` -> `Penalty cancelled`."""
-    decision = _text(event, "provider_event_type") or _text(event, "outcome") or "decision overturned"
+    decision = _text(event, "provider_event_type") or _text(event, "provider_outcome") or "decision overturned"
     head, _, rest = decision.partition(":")
     return rest.strip() if head.strip().lower() == "var" and rest.strip() else decision
 

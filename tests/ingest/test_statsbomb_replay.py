@@ -89,7 +89,7 @@ def test_shots_carry_their_body_part_and_situation():
     # Ronaldo's three against Spain: a penalty (4'), a left-footed shot (44'), a direct free kick (88').
     ronaldo = {display_minute(e): (e["shot_type"], e["body_part"]) for e in of(replay("7576"), "match-events")
                if e["event_type"] in ("GOAL", "PENALTY_GOAL") and e["player_name"].startswith("Cristiano Ronaldo")}
-    assert ronaldo == {"4": ("Penalty", "Right Foot"), "44": ("Open Play", "Left Foot"), "88": ("Free Kick", "Right Foot")}
+    assert ronaldo == {"4": ("PENALTY", "RIGHT_FOOT"), "44": ("OPEN_PLAY", "LEFT_FOOT"), "88": ("FREE_KICK", "RIGHT_FOOT")}
 
 
 def test_own_goal_counts_for_the_other_team():

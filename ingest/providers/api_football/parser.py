@@ -162,7 +162,7 @@ def parse_events(items: list[dict[str, Any]], home: Team, away: Team) -> list[Pr
             provider_event_type=f"{kind}: {detail}" if detail else kind,
             team_id=team_id,
             team_name=team_name,
-            outcome=item.get("comments"),
+            provider_outcome=item.get("comments"),
             home_score=score[home.team_id],
             away_score=score[away.team_id],
             **fields,
