@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from stack import envfile
+
 ROOT = Path(__file__).resolve().parents[1]
 # The marts that change while matches are played; seeds and the fitted tables do not.
 LIVE_SELECTION = ("scoreboard+", "match_timeline+", "player_performance+", "team_momentum+",
@@ -56,6 +58,7 @@ def run_cycle(env: dict[str, str]) -> tuple[bool, float, str]:
 
 
 def main() -> int:
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
         interval = interval_from_env()

@@ -8,6 +8,7 @@ import sys
 
 import requests
 
+from ingest import vocabulary
 from ingest.polling.poller import ApiFootballSource, FootballDataSource, Poller, ids
 from ingest.polling.settings import PROVIDERS, PollSettings
 from ingest.providers.api_football import client as api_football_client
@@ -24,7 +25,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
                       help="API-Football: comma-separated fixture ids to follow with fixtures?ids= (the 100/day plan)")
     poll.add_argument("--base-url", help="provider base URL (default: the provider's; tests use a local server)")
     poll.add_argument("--once", action="store_true", help="poll once and exit")
-    for contract in ("live-matches", "match-events", "player-live-stats", "team-live-stats", "dead-letters"):
+    for contract in vocabulary.TOPICS:
         poll.add_argument(f"--topic-{contract}", dest=f"topic_{contract.replace('-', '_')}",
                           help=f"topic for {contract} (default: from KAFKA_TOPIC_*)")
     return poll

@@ -24,6 +24,7 @@ from ingest.providers.api_football.client import ApiFootballClient
 from ingest.providers.api_football.spec import IDS_PER_CALL
 from ingest.providers.football_data import client as football_data_client
 from ingest.providers.football_data import parser as football_data_parser
+from ingest.vocabulary import UNDER_WAY
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class FootballDataSource:
         by_id = {snapshot.provider_match_id: snapshot for snapshot in snapshots}
         for match_id in sorted(self.high_priority):
             snapshot = by_id.get(match_id)
-            if snapshot is None or snapshot.status not in schedule.IN_PLAY:
+            if snapshot is None or snapshot.status not in UNDER_WAY:
                 continue
             if self.client.budget.wait_time(self.client.clock()) > 0:
                 break  # detail is a bonus: never wait or overspend for it

@@ -5,6 +5,8 @@ day's request budget.
 
 from __future__ import annotations
 
+from ingest.vocabulary import UNDER_WAY
+
 HIGH_PRIORITY_LIVE = 30.0
 LIVE = 60.0
 AROUND_THE_MATCH = 300.0
@@ -17,12 +19,11 @@ MATCH_DURATION = 2 * 60 * 60.0 + 45 * 60.0
 # Calls kept back from a daily budget for retries and the post-match checks.
 DAILY_RESERVE = 5
 
-IN_PLAY = frozenset({"LIVE", "HALF_TIME", "BREAK", "EXTRA_TIME", "PENALTIES"})
 
 
 def poll_interval(status: str, kickoff: float | None, now: float, high_priority: bool = False) -> float | None:
     """Seconds between polls of one match in its current state, or None: do not poll it."""
-    if status in IN_PLAY or status == "SUSPENDED":
+    if status in UNDER_WAY or status == "SUSPENDED":
         return HIGH_PRIORITY_LIVE if high_priority else LIVE
     if kickoff is None:
         return None

@@ -13,12 +13,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ingest.domain import Team
+from ingest.vocabulary import BALL_IN_PLAY, BREAKS, PERIOD_END_MINUTE, PERIOD_START_MINUTE
 from ingest.replay import SCHEMA_VERSION, Outgoing, derived_id
 
-PERIOD_END_MINUTE = {1: 45, 2: 90, 3: 105, 4: 120, 5: 120}
-PERIOD_START_MINUTE = {1: 0, 2: 45, 3: 90, 4: 105, 5: 120}
-IN_PLAY = frozenset({"LIVE", "EXTRA_TIME", "PENALTIES"})
-BREAKS = frozenset({"HALF_TIME", "BREAK"})
 SIDES = ("home", "away")
 _RANK = {"KICK_OFF": 0, "HALF_TIME": 2, "END_OF_REGULAR_TIME": 2, "END_OF_EXTRA_TIME": 2, "FULL_TIME": 3}
 
@@ -142,7 +139,7 @@ def clock_at(snapshot: MatchSnapshot, period: int | None, now: float) -> tuple[i
         added = snapshot.added_time if snapshot.added_time is not None else max(0, snapshot.minute - end)
         return minute, 0, 0 if period == 5 else added
     start, end = PERIOD_START_MINUTE[period], PERIOD_END_MINUTE[period]
-    if snapshot.status not in IN_PLAY or snapshot.kickoff is None:
+    if snapshot.status not in BALL_IN_PLAY or snapshot.kickoff is None:
         # Between periods or after the match: the clock stands at the end of the period.
         return end, 0, 0
     elapsed = (now - datetime.fromisoformat(snapshot.kickoff.replace("Z", "+00:00")).timestamp()) / 60.0
@@ -323,13 +320,13 @@ class _Messages:
             out.append(self._event(derived_id("match-events", self.match_id, kind, period), kind, period,
                                    provider_event_type=f"status {snap.provider_status}"))
 
-        was_playing = before_status in IN_PLAY
+        was_playing = before_status in BALL_IN_PLAY
         if snap.period is not None and before_period is not None and snap.period > before_period:
             if was_playing:
                 emit(_end_event(before_period, snap.period), before_period)
-            if snap.status in IN_PLAY:
+            if snap.status in BALL_IN_PLAY:
                 emit("KICK_OFF", snap.period)
-        elif snap.status in IN_PLAY and before_status not in IN_PLAY and snap.period is not None:
+        elif snap.status in BALL_IN_PLAY and before_status not in BALL_IN_PLAY and snap.period is not None:
             emit("KICK_OFF", snap.period)
         elif snap.status in BREAKS and was_playing and before_period is not None:
             emit(_end_event(before_period), before_period)
