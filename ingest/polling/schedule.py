@@ -5,6 +5,9 @@ day's request budget.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from ingest.domain import MatchSnapshot
 from ingest.vocabulary import UNDER_WAY
 
 HIGH_PRIORITY_LIVE = 30.0
@@ -47,3 +50,13 @@ def budget_interval(remaining_today: int | None, seconds_left: float, reserve: i
     if usable <= 0:
         return float("inf")
     return max(0.0, seconds_left) / usable
+
+
+def kickoff_epoch(moment: str | None) -> float | None:
+    """Epoch seconds of an ISO-8601 kick-off time, or None."""
+    return datetime.fromisoformat(moment.replace("Z", "+00:00")).timestamp() if moment else None
+
+
+def worth_a_call(snapshot: MatchSnapshot | None, now: float) -> bool:
+    """Whether a match is unknown yet or due a poll at all (not far-future, not long finished)."""
+    return snapshot is None or poll_interval(snapshot.status, kickoff_epoch(snapshot.kickoff), now) is not None

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ingest.domain import Team
-from ingest.polling.snapshots import MatchSnapshot, ProviderEvent
+from ingest.domain import MatchSnapshot, ProviderEvent, Rejected, Team
 from ingest.providers.api_football import spec
 
-Rejected = tuple[Any, str]
 
 
 def envelope_errors(payload: Any) -> str | None:

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.domain import Team
-from ingest.polling.snapshots import MatchSnapshot
+from ingest.domain import MatchSnapshot, Rejected, Team
 from ingest.providers.football_data import spec
 from ingest.vocabulary import PERIOD_END_MINUTE
 
-# An item that cannot be read, with the reason: it goes to the dead-letter topic.
-Rejected = tuple[dict[str, Any] | Any, str]
 
 
 def parse_matches(payload: Any) -> tuple[list[MatchSnapshot], list[Rejected]]:
