@@ -17,8 +17,7 @@ from stack import envfile
 
 ROOT = Path(__file__).resolve().parents[1]
 # The marts that change while matches are played; seeds and the fitted tables do not.
-LIVE_SELECTION = ("scoreboard+", "match_timeline+", "player_performance+", "team_momentum+",
-                  "fantasy_points+", "shot_xg+", "win_probability+")
+LIVE_SELECTION = ("tag:live+",)
 
 log = logging.getLogger("dbt_project.transform_loop")
 

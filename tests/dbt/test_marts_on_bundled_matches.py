@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from dbt_project.evaluate.landing import create_tables, drop_tables, land
+from dbt_project.live_marts import live_marts
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 DATA = Path(__file__).parent / "data"
-MARTS = ("scoreboard", "match_timeline", "player_performance", "team_momentum", "shot_xg", "win_probability",
-         "fantasy_points")
+MARTS = live_marts()
 
 pytestmark = pytest.mark.integration
 
