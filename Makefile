@@ -20,11 +20,12 @@ SUPERSET_VENV := .venv-superset
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps system-deps-test up down status demo test streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
+.PHONY: help setup system-deps system-deps-test up down status demo test test-unit streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
 	@echo "make test            set up everything and run the whole test suite"
+	@echo "make test-unit       the fast tests only: no service, no Spark, no shared data (under a minute)"
 	@echo "make up | down | status   the local stack (Kafka, PostgreSQL, Superset)"
 	@echo "make streaming | backfill | purge     the Spark landing job"
 	@echo "make alerts          goals, red cards, VAR and results to ALERTS_WEBHOOK_URL and the log"
@@ -115,3 +116,9 @@ lint: $(VENV)/.installed
 
 test: system-deps-test up lint
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# Markers (pytest.ini): what a test needs. These need nothing but the virtualenv.
+UNIT_MARKERS := not integration and not e2e and not spark and not shared_data and not browser and not faults and not alerts and not slow
+
+test-unit: $(VENV)/.installed
+	@$(PY) -m pytest -m "$(UNIT_MARKERS)" $(PYTEST_ARGS)

@@ -60,6 +60,7 @@ def test_final_snapshot_is_the_official_result(match_id):
 
 
 @pytest.mark.slow
+@pytest.mark.shared_data
 def test_final_snapshot_agrees_with_matches_json_for_all_139_shared_matches():
     objects = {str(item["match_id"]): item for item in json.loads((SHARED / "matches.json").read_text())}
     wrong = []

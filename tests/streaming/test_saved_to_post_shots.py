@@ -37,8 +37,6 @@ def saved_to_post():
     """(match files, raw events by StatsBomb match id) of the shared matches with such a shot."""
     from ingest.providers.statsbomb.files import find_matches
 
-    if not SHARED.is_dir():
-        pytest.skip(f"needs the shared StatsBomb data at {SHARED} (see tests/data/README.md)")
     found = {}
     for match_file in find_matches([SHARED]):
         events = _raw_events(match_file.events_path)
