@@ -10,7 +10,7 @@ import re
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType
+from pyspark.sql.types import ArrayType, MapType, StringType, StructType
 
 from ingest import vocabulary
 
@@ -253,6 +253,15 @@ def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int |
     })
     typed = [F.when(F.col("reason").isNull(), F.col(f"_typed_{f.name}")).alias(f.name) for f in contract.struct.fields]
     return staged.select(*typed, *KAFKA_COLUMNS, "kafka_key", "raw", "schema_drift", "reason")
+
+
+def for_postgres(rows: DataFrame) -> DataFrame:
+    """Nested fields become JSON text (jsonb columns); everything else keeps its type."""
+    columns = [
+        F.to_json(F.col(f.name)).alias(f.name) if isinstance(f.dataType, (StructType, ArrayType, MapType)) else F.col(f.name)
+        for f in rows.schema.fields
+    ]
+    return rows.select(*columns)
 
 
 def accepted(validated: DataFrame) -> DataFrame:
