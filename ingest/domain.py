@@ -60,8 +60,23 @@ class MatchInfo:
         return None
 
 
+@dataclass(frozen=True, kw_only=True)
+class EventParties:
+    """Who an event is about, as every provider names them; the fields both event models share."""
+
+    provider_event_type: str | None = None
+    team_id: int | None = None
+    team_name: str | None = None
+    player_id: int | None = None
+    player_name: str | None = None
+    assist_player_id: int | None = None
+    assist_player_name: str | None = None
+    replacement_player_id: int | None = None
+    replacement_player_name: str | None = None
+
+
 @dataclass(frozen=True)
-class MatchEvent:
+class MatchEvent(EventParties):
     """One provider event, normalized.
 
     `clock` is the elapsed match clock in seconds as the provider counts it (45:00 at the
@@ -75,15 +90,6 @@ class MatchEvent:
     clock: int
     period_time: float
     event_type: str
-    provider_event_type: str | None = None
-    team_id: int | None = None
-    team_name: str | None = None
-    player_id: int | None = None
-    player_name: str | None = None
-    assist_player_id: int | None = None
-    assist_player_name: str | None = None
-    replacement_player_id: int | None = None
-    replacement_player_name: str | None = None
     location_x: float | None = None
     location_y: float | None = None
     xg: float | None = None
@@ -112,7 +118,7 @@ Rejected = tuple[Any, str]
 
 
 @dataclass(frozen=True)
-class ProviderEvent:
+class ProviderEvent(EventParties):
     """One event from a provider's event list; `key` identifies it across polls."""
 
     key: str
@@ -121,15 +127,6 @@ class ProviderEvent:
     period: int
     minute: int
     added_time: int
-    provider_event_type: str | None = None
-    team_id: int | None = None
-    team_name: str | None = None
-    player_id: int | None = None
-    player_name: str | None = None
-    assist_player_id: int | None = None
-    assist_player_name: str | None = None
-    replacement_player_id: int | None = None
-    replacement_player_name: str | None = None
     # The provider's own note on the event (API-Football's comments); live providers send no outcome.
     provider_outcome: str | None = None
     # Match score after this event (extra time included, shoot-out excluded).

@@ -53,10 +53,8 @@ def _source(session, settings, competitions: tuple[str, ...], fixtures: tuple[st
     return ApiFootballSource(client, fixtures, competitions)
 
 
+# Found by ingest.polling.registry: name, key setting, where to get a key, plan, Source.
 PROVIDER = LiveProvider(
-    name=spec.PROVIDER,
-    key_setting=spec.KEY_SETTING,
-    key_hint="your API-Football key (dashboard.api-football.com, or your RapidAPI key with API_FOOTBALL_RAPIDAPI_HOST)",
-    plan=_plan,
-    make_source=_source,
-)
+    spec.PROVIDER, spec.KEY_SETTING,
+    "your API-Football key (dashboard.api-football.com, or your RapidAPI key with API_FOOTBALL_RAPIDAPI_HOST)",
+    _plan, _source)

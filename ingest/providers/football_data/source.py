@@ -49,10 +49,8 @@ def _source(session, settings, competitions: tuple[str, ...], fixtures: tuple[st
     return FootballDataSource(client, competitions, settings.high_priority)
 
 
+# Found by ingest.polling.registry: name, key setting, where to get a key, plan, Source.
 PROVIDER = LiveProvider(
-    name=spec.PROVIDER,
-    key_setting=spec.KEY_SETTING,
-    key_hint="your football-data.org API token (free at https://www.football-data.org/client/register)",
-    plan=_plan,
-    make_source=_source,
-)
+    spec.PROVIDER, spec.KEY_SETTING,
+    "your football-data.org API token (free at https://www.football-data.org/client/register)",
+    _plan, _source)
