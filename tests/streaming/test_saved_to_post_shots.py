@@ -84,15 +84,13 @@ def _dbt(prefix: str, *args: str) -> None:
 def test_saved_to_post_shots_are_saves_in_the_fantasy_mart(pg_conn, saved_to_post):
     from dbt_project.evaluate.landing import create_tables, drop_tables, land
 
-    # Per match and defending side: the opponents' saved shots in play (not the shoot-out).
+    # Per match and defending team: the opponents' saved shots in play (not the shoot-out).
     expected: Counter = Counter()
-    for match_id, (match_file, events) in saved_to_post.items():
-        home = match_file.match_object["home_team"]["home_team_id"] if match_file.match_object else None
-        starting = [e["team"]["id"] for e in events if e["type"]["name"] == "Starting XI"]
-        home = home if home is not None else starting[0]
+    for match_id, (_, events) in saved_to_post.items():
+        teams = {e["team"]["name"] for e in events if e["type"]["name"] == "Starting XI"}
         for e in events:
             if e["type"]["name"] == "Shot" and e["period"] < 5 and e["shot"]["outcome"]["name"] in ("Saved", "Saved to Post"):
-                defending = "away" if e["team"]["id"] == home else "home"
+                [defending] = teams - {e["team"]["name"]}
                 expected[(f"statsbomb:{match_id}", defending)] += 1
     prefix = f"t{uuid.uuid4().hex[:8]}_"
     create_tables(pg_conn, prefix)
@@ -100,9 +98,9 @@ def test_saved_to_post_shots_are_saves_in_the_fantasy_mart(pg_conn, saved_to_pos
         land(pg_conn, prefix, _messages(f for f, _ in saved_to_post.values()))
         _dbt(prefix, "build", "--quiet", "--select", "+fantasy_points", "--exclude", "test_type:data")
         with pg_conn.cursor() as cursor:
-            cursor.execute(f"select match_id, team_side, sum(saves) from marts.{prefix}fantasy_points"
-                           " where position = 'GKP' group by match_id, team_side")
-            saves = {(match_id, side): int(total) for match_id, side, total in cursor.fetchall()}
+            cursor.execute(f"select match_id, team, sum(saves) from marts.{prefix}fantasy_points"
+                           " where position = 'GKP' group by match_id, team")
+            saves = {(match_id, team): int(total) for match_id, team, total in cursor.fetchall()}
     finally:
         with pg_conn.cursor() as cursor:
             cursor.execute(f"drop table if exists marts.{prefix}fantasy_points")
