@@ -23,6 +23,13 @@ def test_the_live_matches_contract_lists_the_vocabulary_statuses():
     assert tuple(schema["properties"]["status"]["enum"]) == vocabulary.STATUSES
 
 
+def test_the_scoreboard_accepts_the_vocabulary_statuses():
+    marts = yaml.safe_load((ROOT / "dbt_project" / "models" / "marts" / "marts.yml").read_text())["models"]
+    [scoreboard] = [m for m in marts if m["name"] == "scoreboard"]
+    [status] = [c for c in scoreboard["columns"] if c["name"] == "status"]
+    assert tuple(status["data_tests"][0]["accepted_values"]["arguments"]["values"]) == vocabulary.STATUSES
+
+
 def test_every_contract_of_the_vocabulary_has_its_schema_file_and_no_other():
     files = {path.name.removesuffix(".schema.json") for path in (ROOT / "ingest" / "contracts").glob("*.schema.json")}
     assert files == set(vocabulary.CONTRACTS)
