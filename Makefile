@@ -24,11 +24,12 @@ PYTEST_ARGS ?=
 NIFI ?= $(NIFI_ENABLED)
 NIFI_FLAG = $(if $(filter 1 true yes,$(NIFI)),--nifi)
 
-.PHONY: help setup system-deps system-deps-test up down status nifi demo test streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
+.PHONY: help setup system-deps system-deps-test up down status nifi demo test test-unit streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
 	@echo "make test            set up everything and run the whole test suite"
+	@echo "make test-unit       the fast tests only: no service, no Spark, no shared data (under a minute)"
 	@echo "make up | down | status   the local stack (Kafka, PostgreSQL, Superset; NIFI=1 adds Apache NiFi)"
 	@echo "make nifi            start NiFi and deploy the football-data flow (nifi/) into it"
 	@echo "make streaming | backfill | purge     the Spark landing job"
@@ -126,3 +127,9 @@ lint: $(VENV)/.installed
 test: NIFI = 1
 test: system-deps-test up lint
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# Markers (pytest.ini): what a test needs. These need nothing but the virtualenv.
+UNIT_MARKERS := not integration and not e2e and not nifi and not spark and not shared_data and not browser and not faults and not alerts and not slow
+
+test-unit: $(VENV)/.installed
+	@$(PY) -m pytest -m "$(UNIT_MARKERS)" $(PYTEST_ARGS)

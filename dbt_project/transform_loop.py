@@ -13,10 +13,13 @@ import threading
 import time
 from pathlib import Path
 
+from stack import envfile
+
 ROOT = Path(__file__).resolve().parents[1]
 # The marts that change while matches are played; seeds and the fitted tables do not.
-LIVE_SELECTION = ("scoreboard+", "match_timeline+", "player_performance+", "team_momentum+",
-                  "fantasy_points+", "shot_xg+", "win_probability+")
+LIVE_SELECTION = ("tag:live+",)
+# Seeds do not change while matches are played; unit tests check logic, not data (`make transform`).
+LIVE_EXCLUDE = ("resource_type:seed", "resource_type:unit_test")
 
 log = logging.getLogger("dbt_project.transform_loop")
 
@@ -50,12 +53,13 @@ def dbt_command(*args: str) -> list[str]:
 def run_cycle(env: dict[str, str]) -> tuple[bool, float, str]:
     """One `dbt build` of the live marts; (succeeded, seconds, dbt's last lines)."""
     started = time.monotonic()
-    done = subprocess.run(dbt_command("build", "--quiet", "--select", *LIVE_SELECTION, "--exclude", "resource_type:seed"),
+    done = subprocess.run(dbt_command("build", "--quiet", "--select", *LIVE_SELECTION, "--exclude", *LIVE_EXCLUDE),
                           cwd=ROOT, env=env, capture_output=True, text=True)
     return done.returncode == 0, time.monotonic() - started, (done.stdout + done.stderr).strip()[-600:]
 
 
 def main() -> int:
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
         interval = interval_from_env()

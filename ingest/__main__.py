@@ -7,12 +7,14 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ingest import vocabulary
 from ingest.errors import IngestError
 from ingest.polling import cli as poll_cli
 from ingest.producer import MatchProducer, check_broker
 from ingest.providers.statsbomb import files
 from ingest.replay_runner import run_replay
 from ingest.settings import KafkaSettings
+from stack import envfile
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "statsbomb"
 
@@ -38,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--speed", type=float, default=60.0, help="match seconds per real second; 0 = as fast as possible (default 60)")
     replay.add_argument("--kickoff", help="kick-off time of the replayed matches, ISO-8601 (default: now)")
     replay.add_argument("--quiet", action="store_true", help="no progress bar")
-    for contract in ("live-matches", "match-events", "player-live-stats", "team-live-stats", "dead-letters"):
+    for contract in vocabulary.TOPICS:
         replay.add_argument(f"--topic-{contract}", dest=f"topic_{contract.replace('-', '_')}",
                             help=f"topic for {contract} (default: from KAFKA_TOPIC_*)")
     poll_cli.add_parser(commands)
@@ -70,6 +72,7 @@ def replay(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     try:
         return poll_cli.poll(args) if args.command == "poll" else replay(args)
     except IngestError as error:

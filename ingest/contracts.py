@@ -10,10 +10,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from ingest import vocabulary
 from ingest.errors import ContractError
 
 CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
-TOPICS = ("live-matches", "match-events", "player-live-stats", "team-live-stats")
+TOPICS = vocabulary.CONTRACTS
 
 _formats = FormatChecker(["uuid", "date"])
 

@@ -1,8 +1,10 @@
-"""The domain model shared by providers and replays: a match, its events, and the stats they feed."""
+"""The domain model shared by providers and replays: a recorded match, its events and the stats
+they feed; a live provider's snapshot of a match and its event list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Event types whose goal counts in the match score (own goals for the other team).
 SCORING_TYPES = frozenset({"GOAL", "PENALTY_GOAL", "OWN_GOAL"})
@@ -58,8 +60,23 @@ class MatchInfo:
         return None
 
 
+@dataclass(frozen=True, kw_only=True)
+class EventParties:
+    """Who an event is about, as every provider names them; the fields both event models share."""
+
+    provider_event_type: str | None = None
+    team_id: int | None = None
+    team_name: str | None = None
+    player_id: int | None = None
+    player_name: str | None = None
+    assist_player_id: int | None = None
+    assist_player_name: str | None = None
+    replacement_player_id: int | None = None
+    replacement_player_name: str | None = None
+
+
 @dataclass(frozen=True)
-class MatchEvent:
+class MatchEvent(EventParties):
     """One provider event, normalized.
 
     `clock` is the elapsed match clock in seconds as the provider counts it (45:00 at the
@@ -73,22 +90,15 @@ class MatchEvent:
     clock: int
     period_time: float
     event_type: str
-    provider_event_type: str | None = None
-    team_id: int | None = None
-    team_name: str | None = None
-    player_id: int | None = None
-    player_name: str | None = None
-    assist_player_id: int | None = None
-    assist_player_name: str | None = None
-    replacement_player_id: int | None = None
-    replacement_player_name: str | None = None
     location_x: float | None = None
     location_y: float | None = None
     xg: float | None = None
     body_part: str | None = None
     shot_type: str | None = None
     play_pattern: str | None = None
+    # The contract's outcome (ingest.vocabulary.OUTCOMES); the provider's own words beside it.
     outcome: str | None = None
+    provider_outcome: str | None = None
     # Stats (names from STAT_NAMES) this event adds one to, for its team and its player.
     counts: frozenset[str] = frozenset()
     # Players who start on the pitch (Starting XI events).
@@ -99,3 +109,74 @@ class MatchEvent:
 class Match:
     info: MatchInfo
     events: tuple[MatchEvent, ...] = field(default_factory=tuple)
+
+
+# --- Live providers: what one poll of a provider says about a match ------------------------
+
+# An item of a provider response that cannot be read, with the reason: it goes to the dead letters.
+Rejected = tuple[Any, str]
+
+
+@dataclass(frozen=True)
+class ProviderEvent(EventParties):
+    """One event from a provider's event list; `key` identifies it across polls."""
+
+    key: str
+    sequence: int
+    event_type: str
+    period: int
+    minute: int
+    added_time: int
+    # The provider's own note on the event (API-Football's comments); live providers send no outcome.
+    provider_outcome: str | None = None
+    # Match score after this event (extra time included, shoot-out excluded).
+    home_score: int = 0
+    away_score: int = 0
+
+
+@dataclass(frozen=True)
+class MatchSnapshot:
+    """A provider's current state of one match, in contract terms."""
+
+    provider: str
+    provider_match_id: str
+    status: str
+    provider_status: str
+    home: Team
+    away: Team
+    period: int | None = None
+    minute: int | None = None
+    added_time: int | None = None
+    home_score: int | None = None
+    away_score: int | None = None
+    home_penalty_score: int | None = None
+    away_penalty_score: int | None = None
+    home_red_cards: int | None = None
+    away_red_cards: int | None = None
+    kickoff: str | None = None
+    match_date: str | None = None
+    competition_id: int | None = None
+    competition_name: str | None = None
+    season_name: str | None = None
+    stage: str | None = None
+    venue: str | None = None
+    # None when the response carried no event list (bulk endpoints of football-data.org).
+    events: tuple[ProviderEvent, ...] | None = None
+
+    @property
+    def match_id(self) -> str:
+        return f"{self.provider}:{self.provider_match_id}"
+
+    def state_key(self) -> tuple:
+        """What a live-matches snapshot reports; a poll where it is unchanged sends nothing."""
+        return (self.status, self.period, self.minute, self.added_time, self.home_score, self.away_score,
+                self.home_penalty_score, self.away_penalty_score, self.home_red_cards, self.away_red_cards)
+
+    def score(self, side: str) -> int:
+        return getattr(self, f"{side}_score") or 0
+
+    def penalties(self, side: str) -> int:
+        return getattr(self, f"{side}_penalty_score") or 0
+
+    def team(self, side: str) -> Team:
+        return self.home if side == "home" else self.away

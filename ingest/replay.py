@@ -13,16 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 from ingest.domain import CARD_TYPES, SCORING_TYPES, SENT_OFF_TYPES, STAT_NAMES, Match, MatchEvent
+from ingest.vocabulary import PERIOD_END_MINUTE, STATUS_IN_PERIOD
 
 SCHEMA_VERSION = 1
 # Fixed, so derived event ids are the same in every replay.
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://matchday.local/ingest")
 
-# Nominal end of each period on the match clock, in minutes; later minutes are added time.
-PERIOD_END_MINUTE = {1: 45, 2: 90, 3: 105, 4: 120, 5: 120}
 # Real-time break before each period, in seconds (half-time, before/within extra time, before the shoot-out).
 BREAK_BEFORE = {2: 15 * 60, 3: 5 * 60, 4: 2 * 60, 5: 5 * 60}
-IN_PLAY_STATUS = {1: "LIVE", 2: "LIVE", 3: "EXTRA_TIME", 4: "EXTRA_TIME", 5: "PENALTIES"}
 PLAYER_STATS_EVERY = 5  # match minutes
 
 
@@ -240,6 +238,7 @@ class _MatchReplay:
             shot_type=event.shot_type,
             play_pattern=event.play_pattern,
             outcome=event.outcome,
+            provider_outcome=event.provider_outcome,
             home_score=self.score["home"],
             away_score=self.score["away"],
         )
@@ -284,7 +283,7 @@ class _MatchReplay:
                 self.period = event.period
                 self.clock = event.clock
                 self._period_clock_start = event.clock
-                self.status = IN_PLAY_STATUS[event.period]
+                self.status = STATUS_IN_PERIOD[event.period]
                 if event.period == 5:
                     self.penalties = {"home": 0, "away": 0}
                     self.next_tick = None

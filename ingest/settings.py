@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 from typing import Mapping
 
+from ingest import vocabulary
 from ingest.errors import ConfigError
 
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 
 
-@dataclass(frozen=True)
-class Topics:
-    """Kafka topic names, by contract."""
+def topic_names(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Kafka topic name of each topic (ingest.vocabulary.TOPICS) by logical name (`match_events`),
+    from its KAFKA_TOPIC_* setting, else the contract's own name. Every package reads them here."""
+    env = os.environ if env is None else env
+    return {vocabulary.table_of(topic): (env.get(vocabulary.topic_setting(topic)) or topic).strip()
+            for topic in vocabulary.TOPICS}
 
-    live_matches: str = "live-matches"
-    match_events: str = "match-events"
-    player_live_stats: str = "player-live-stats"
-    team_live_stats: str = "team-live-stats"
-    dead_letters: str = "dead-letters"
 
-    def for_contract(self, contract: str) -> str:
-        return getattr(self, contract.replace("-", "_"))
+def _for_contract(self, contract: str) -> str:
+    """The Kafka topic of a contract (or of the dead letters)."""
+    return getattr(self, vocabulary.table_of(contract))
+
+
+# Kafka topic names by logical name (live_matches, ..., dead_letters); each defaults to the
+# topic's own name in ingest.vocabulary.TOPICS, so the list is written once.
+Topics = make_dataclass(
+    "Topics",
+    [(vocabulary.table_of(topic), str, field(default=topic)) for topic in vocabulary.TOPICS],
+    frozen=True,
+    namespace={"for_contract": _for_contract, "__module__": __name__},
+)
 
 
 @dataclass(frozen=True)
@@ -54,13 +64,7 @@ class KafkaSettings:
             sasl_username=get("KAFKA_SASL_USERNAME", ""),
             sasl_password=env.get("KAFKA_SASL_PASSWORD", "") or "",
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
-            topics=Topics(
-                live_matches=get("KAFKA_TOPIC_LIVE_MATCHES", Topics.live_matches),
-                match_events=get("KAFKA_TOPIC_MATCH_EVENTS", Topics.match_events),
-                player_live_stats=get("KAFKA_TOPIC_PLAYER_LIVE_STATS", Topics.player_live_stats),
-                team_live_stats=get("KAFKA_TOPIC_TEAM_LIVE_STATS", Topics.team_live_stats),
-                dead_letters=get("KAFKA_TOPIC_DEAD_LETTERS", Topics.dead_letters),
-            ),
+            topics=Topics(**topic_names(env)),
         )
         settings.check()
         return settings

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from ingest.settings import topic_names
+
 from . import StackError
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
@@ -136,16 +138,7 @@ class Settings:
         def get(name: str, default: str) -> str:
             return env.get(name) or default
 
-        topics = tuple(
-            get(f"KAFKA_TOPIC_{name}", default)
-            for name, default in (
-                ("LIVE_MATCHES", "live-matches"),
-                ("MATCH_EVENTS", "match-events"),
-                ("PLAYER_LIVE_STATS", "player-live-stats"),
-                ("TEAM_LIVE_STATS", "team-live-stats"),
-                ("DEAD_LETTERS", "dead-letters"),
-            )
-        )
+        topics = tuple(topic_names(env).values())
         kafka = KafkaSettings(
             bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
             controller_port=_port(get("KAFKA_CONTROLLER_PORT", "9093"), "KAFKA_CONTROLLER_PORT"),

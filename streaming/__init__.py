@@ -1,5 +1,5 @@
 """Lands the Kafka topics in PostgreSQL (schema `streaming`) and Parquet with Spark Structured Streaming."""
 
-from .errors import ContractError, StreamingError
+from .errors import ContractSchemaError, StreamingError
 
-__all__ = ["ContractError", "StreamingError"]
+__all__ = ["ContractSchemaError", "StreamingError"]

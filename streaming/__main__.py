@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 
+from stack import envfile
+
 from .errors import StreamingError
 from .settings import Settings
 
@@ -24,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     alerts.add_argument("--until-idle", type=float, metavar="SECONDS",
                         help="exit after SECONDS without a new message (default: run until stopped)")
     args = parser.parse_args(argv)
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # The Python-JVM bridge logs every call at INFO: thousands of lines a minute that hide ours.
     logging.getLogger("py4j").setLevel(logging.WARNING)

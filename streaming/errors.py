@@ -9,8 +9,11 @@ class PostgresUnavailableError(StreamingError):
     """PostgreSQL cannot be reached (down, restarting, wrong address); a batch write may retry."""
 
 
-class ContractError(StreamingError):
-    """A topic contract (JSON Schema file) is missing or uses a construct the converter cannot map."""
+class ContractSchemaError(StreamingError):
+    """A topic contract (JSON Schema file) is missing or uses a construct the converter cannot map.
+
+    (A message that breaks its contract is `ingest.errors.ContractError`: a fact about data, not about the file.)
+    """
 
 
 class AlertError(StreamingError):

@@ -1,23 +1,18 @@
-"""Wires the Kafka topics to the sinks: a query per topic validates its messages once and lands
-them in PostgreSQL and Parquet, one lands the producers' dead letters, one computes the 5-minute
+"""Wires the Kafka topics to the sinks (streaming/sinks.py) through the transforms
+(streaming/transforms.py): a query per topic validates its messages once and lands them in
+PostgreSQL and Parquet, one lands the producers' dead letters, one computes the 5-minute
 momentum windows; each query has its own checkpoint."""
 
 from __future__ import annotations
 
 import logging
 import re
-import time
-from abc import ABC, abstractmethod
-from contextlib import contextmanager
 from pathlib import Path
 
-
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
-from pyspark.sql.types import ArrayType, MapType, StructType
 
-from . import batches, brokers, checkpoints, ddl, retry, sinks, transforms
+from . import brokers, checkpoints, ddl, sinks, transforms
 from .errors import StreamingError
 from .metrics import MetricsListener
 from .schemas import Contract, load_contract
@@ -79,140 +74,6 @@ def _kafka_stream(spark: SparkSession, settings: Settings, topics: list[str], he
     )
 
 
-def _for_postgres(rows: DataFrame) -> DataFrame:
-    """Nested fields become JSON text (jsonb columns); everything else keeps its type."""
-    columns = [
-        F.to_json(F.col(f.name)).alias(f.name) if isinstance(f.dataType, (StructType, ArrayType, MapType)) else F.col(f.name)
-        for f in rows.schema.fields
-    ]
-    return rows.select(*columns)
-
-
-def _query_id(batch: DataFrame) -> str:
-    """Id of the streaming query running this foreachBatch call; it lives in the checkpoint, so it
-    is the same after a restart and different for a new checkpoint."""
-    query_id = batch.sparkSession.sparkContext.getLocalProperty("sql.streaming.queryId")
-    if not query_id:
-        raise StreamingError("The landing batch does not know its streaming query id: run it through `python -m streaming run`.")
-    return query_id
-
-
-class _PostgresWriter:
-    """A foreachBatch function's connection to PostgreSQL, and its writes, which wait out a short
-    outage (STREAMING_POSTGRES_RETRY_SECONDS) on a new connection instead of failing the query."""
-
-    def __init__(self, settings: Settings, checkpoint: str) -> None:
-        self.settings = settings
-        self.checkpoint = checkpoint
-        self.conn = None
-
-    def _connection(self):
-        if self.conn is None or self.conn.closed:
-            self.conn = sinks.connect(self.settings.postgres)
-        return self.conn
-
-    def _drop_connection(self) -> None:
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
-                pass
-        self.conn = None
-
-    def _write(self, batch_id: int, write):
-        """`write(connection)`, retried on a new connection while PostgreSQL is unreachable."""
-        what = f"{self.checkpoint.rsplit('/', 1)[-1]} batch {batch_id}"
-        return retry.while_unavailable(
-            lambda: write(self._connection()), what, self.settings.postgres_retry_seconds, self._drop_connection
-        )
-
-
-class _BatchLander(_PostgresWriter, ABC):
-    """Shared part of the landing foreachBatch functions: skip a batch PostgreSQL already has,
-    time the phases, log one line per batch (with its rows of schema drift)."""
-
-    def __init__(self, settings: Settings, checkpoint: str) -> None:
-        super().__init__(settings, checkpoint)
-        self.timings: dict[str, float] = {}
-
-    @contextmanager
-    def _timed(self, phase: str):
-        started = time.perf_counter()
-        yield
-        self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - started
-
-    def __call__(self, batch: DataFrame, batch_id: int) -> None:
-        batches_table = self.settings.table("landed_batches")
-        if self._write(batch_id, lambda conn: sinks.has_landed(conn, batches_table, self.checkpoint, batch_id)):
-            return
-        self.timings = {}
-        upserts = self.upserts(batch, batch_id)
-        dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
-        drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
-        with self._timed("postgres"):
-            self._write(batch_id, lambda conn: sinks.land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted))
-        log.info(
-            "%s batch %s landed: %s rows (%s with schema drift), %s dead letters; %s", self.checkpoint.rsplit("/", 1)[-1], batch_id,
-            sum(u.rows.num_rows for u in upserts) - dead_rows, drifted, dead_rows,
-            ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.timings.items()),
-        )
-
-    @abstractmethod
-    def upserts(self, batch: DataFrame, batch_id: int) -> list[sinks.Upsert]:
-        """What a batch lands: rows per table, dead letters included."""
-
-
-class TopicLander(_BatchLander):
-    """foreachBatch function of a topic's landing query, whose batches arrive parsed and validated:
-    collects a batch once as Arrow, writes the accepted rows to Parquet, then lands them and the
-    dead letters in PostgreSQL in one transaction with the batch id.
-
-    A batch that Spark replays after a crash is skipped when PostgreSQL has its batch id; if the
-    crash came before that commit, the batch's Parquet files (part-<query id>-<batch id>) are
-    written again over themselves, so neither sink ever holds a message twice.
-    """
-
-    def __init__(self, settings: Settings, checkpoint: str, logical: str) -> None:
-        super().__init__(settings, checkpoint)
-        self.logical = logical
-        self.topic = settings.topics[logical]
-
-    def upserts(self, batch: DataFrame, batch_id: int) -> list[sinks.Upsert]:
-        with self._timed("validate"):
-            rows, refused = batches.split(batch.toArrow())
-        if rows.num_rows:
-            with self._timed("parquet"):
-                cold = batches.with_match_date(batches.first_per_event(rows))
-                sinks.write_parquet(cold, self.settings.parquet_root, self.topic, f"{_query_id(batch)}-{batch_id}")
-        return [
-            sinks.Upsert(table=self.settings.table(self.logical), rows=rows, key=("event_id",), order_by=("kafka_partition", "kafka_offset")),
-            sinks.Upsert(table=self.settings.table("dead_letter"), rows=refused, key=("kafka_topic", "partition", "offset")),
-        ]
-
-
-class DeadLetterLander(_BatchLander):
-    """foreachBatch function landing the producers' dead letters (already read with their headers)."""
-
-    def upserts(self, batch: DataFrame, batch_id: int) -> list[sinks.Upsert]:
-        with self._timed("read"):
-            rows = batch.toArrow()
-        return [sinks.Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))]
-
-
-class MomentumLander(_PostgresWriter):
-    """foreachBatch function: upserts the windows a batch updated (their counts so far)."""
-
-    def __call__(self, windows: DataFrame, batch_id: int) -> None:
-        upsert = sinks.Upsert(
-            table=self.settings.table("team_momentum_5min"),
-            rows=windows.toArrow(),
-            key=("match_id", "team_id", "window_start"),
-            update=True,
-        )
-        batches_table = self.settings.table("landed_batches")
-        self._write(batch_id, lambda conn: sinks.land_batch(conn, batches_table, self.checkpoint, batch_id, [upsert], 0))
-
-
 def query_checkpoints(settings: Settings) -> dict[str, str]:
     """Query name -> its checkpoint folder (also its key in `landed_batches`)."""
     root = settings.checkpoint_dir.rstrip("/")
@@ -247,14 +108,14 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
     # instead of for every batch (planning the checks costs seconds, running them milliseconds).
     for logical, topic in settings.topics.items():
         checkpoint = paths[f"land-{logical}"]
-        validated = _for_postgres(
+        validated = transforms.for_postgres(
             transforms.validate(_kafka_stream(spark, settings, [topic]), contracts[logical], settings.max_message_bytes)
         )
         queries.append(
             trigger(
                 validated.writeStream.queryName(f"land-{logical}")
                 .option("checkpointLocation", checkpoint)
-                .foreachBatch(TopicLander(settings, checkpoint, logical))
+                .foreachBatch(sinks.TopicLander(settings, checkpoint, logical))
             ).start()
         )
     checkpoint = paths["land-dead_letters"]
@@ -263,7 +124,7 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
             transforms.producer_dead_letters(_kafka_stream(spark, settings, [settings.dead_letters_topic], headers=True))
             .writeStream.queryName("land-dead_letters")
             .option("checkpointLocation", checkpoint)
-            .foreachBatch(DeadLetterLander(settings, checkpoint))
+            .foreachBatch(sinks.DeadLetterLander(settings, checkpoint))
         ).start()
     )
     # The windows need state across batches (watermark, dedupe), so they are a query of their own.
@@ -277,7 +138,7 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
             momentum.writeStream.queryName("team-momentum-5min")
             .outputMode("update")
             .option("checkpointLocation", momentum_checkpoint)
-            .foreachBatch(MomentumLander(settings, momentum_checkpoint))
+            .foreachBatch(sinks.MomentumLander(settings, momentum_checkpoint))
         ).start()
     )
     return queries

@@ -28,7 +28,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
-from .errors import ContractError
+from .errors import ContractSchemaError
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def load_contract(contracts_dir: Path, topic: str) -> Contract:
     """Read `<contracts_dir>/<topic>.schema.json` (topic as in Kafka's default name)."""
     path = Path(contracts_dir) / f"{topic}.schema.json"
     if not path.exists():
-        raise ContractError(f"The contract {path} does not exist: set CONTRACTS_DIR to the folder of the topic JSON Schemas.")
+        raise ContractSchemaError(f"The contract {path} does not exist: set CONTRACTS_DIR to the folder of the topic JSON Schemas.")
     return contract_from_schema(topic, json.loads(path.read_text()))
 
 
@@ -69,7 +69,7 @@ def contract_from_schema(topic: str, schema: dict) -> Contract:
     converter = _Converter(schema)
     root = converter.resolve(schema)
     if "object" not in _types(root)[0]:
-        raise ContractError(f"The contract of {topic} must describe a JSON object at its top level.")
+        raise ContractSchemaError(f"The contract of {topic} must describe a JSON object at its top level.")
     struct = converter.struct(root, "$")
     checks = tuple(converter.checks(root, "$"))
     return Contract(topic=topic, struct=struct, checks=checks, required=tuple(root.get("required", ())))
@@ -113,7 +113,7 @@ class _Converter:
         if "$ref" in schema:
             ref = schema["$ref"]
             if not ref.startswith("#/"):
-                raise ContractError(f"Only local $ref are supported in contracts, not {ref!r}.")
+                raise ContractSchemaError(f"Only local $ref are supported in contracts, not {ref!r}.")
             target: Any = self.root
             for part in ref[2:].split("/"):
                 target = target[part]
@@ -124,7 +124,7 @@ class _Converter:
                 options = [self.resolve(option) for option in schema[key]]
                 non_null = [o for o in options if o.get("type") != "null"]
                 if len(non_null) != 1:
-                    raise ContractError(f"{key} is supported only as one schema or null, not {schema[key]!r}.")
+                    raise ContractSchemaError(f"{key} is supported only as one schema or null, not {schema[key]!r}.")
                 kinds, _ = _types(non_null[0])
                 merged = {**non_null[0], "type": [*kinds, "null"] if len(non_null) < len(options) else list(kinds)}
                 rest = {k: v for k, v in schema.items() if k != key}

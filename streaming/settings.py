@@ -8,17 +8,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+from ingest import vocabulary
+from ingest.settings import topic_names
+
 from .errors import StreamingError
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Logical topic name -> (env var of the Kafka topic, default topic, table in schema streaming).
-TOPICS = {
-    "live_matches": ("KAFKA_TOPIC_LIVE_MATCHES", "live-matches"),
-    "match_events": ("KAFKA_TOPIC_MATCH_EVENTS", "match-events"),
-    "player_live_stats": ("KAFKA_TOPIC_PLAYER_LIVE_STATS", "player-live-stats"),
-    "team_live_stats": ("KAFKA_TOPIC_TEAM_LIVE_STATS", "team-live-stats"),
-}
+# Logical topic name (= table in schema streaming) -> (env var of the Kafka topic, default topic).
+TOPICS = {vocabulary.table_of(topic): (vocabulary.topic_setting(topic), topic) for topic in vocabulary.CONTRACTS}
 
 _INTERVAL = re.compile(r"^\d+ (second|minute|hour|day)s?$")
 
@@ -31,16 +29,6 @@ class KafkaSettings:
     sasl_username: str = ""
     sasl_password: str = field(default="", repr=False)
     ssl_ca_location: str = ""
-
-    def client_config(self) -> dict[str, str]:
-        """librdkafka settings (confluent-kafka) for a plain client of these brokers."""
-        config = {"bootstrap.servers": self.bootstrap_servers, "security.protocol": self.security_protocol}
-        if self.sasl_mechanism:
-            config.update({"sasl.mechanism": self.sasl_mechanism, "sasl.username": self.sasl_username,
-                           "sasl.password": self.sasl_password})
-        if self.ssl_ca_location:
-            config["ssl.ca.location"] = self.ssl_ca_location
-        return config
 
     def spark_options(self) -> dict[str, str]:
         """The `kafka.*` options of Spark's Kafka source (the Java client's names)."""
@@ -142,6 +130,7 @@ class Settings:
         starting = get("STREAMING_STARTING_OFFSETS", "earliest")
         if starting not in ("earliest", "latest"):
             raise StreamingError(f"STREAMING_STARTING_OFFSETS must be 'earliest' or 'latest', not {starting!r}: set it in .env.")
+        topics = topic_names(env)
         prefix = get("STREAMING_TABLE_PREFIX", "")
         if prefix and not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", prefix):
             raise StreamingError(f"STREAMING_TABLE_PREFIX must be lower-case letters, digits and _, not {prefix!r}: set it in .env.")
@@ -161,8 +150,8 @@ class Settings:
                 user=get("POSTGRES_USER", "matchday"),
                 password=get("POSTGRES_PASSWORD", "matchday"),
             ),
-            topics={logical: get(var, default) for logical, (var, default) in TOPICS.items()},
-            dead_letters_topic=get("KAFKA_TOPIC_DEAD_LETTERS", "dead-letters"),
+            topics={logical: topics[logical] for logical in TOPICS},
+            dead_letters_topic=topics[vocabulary.table_of(vocabulary.DEAD_LETTERS)],
             contracts_dir=Path(get("CONTRACTS_DIR", str(ROOT / "ingest" / "contracts"))),
             checkpoint_dir=get("STREAMING_CHECKPOINT_DIR", str(ROOT / ".stack" / "checkpoints")),
             parquet_root=get("STREAMING_PARQUET_ROOT", str(ROOT / ".stack" / "parquet")),

@@ -2,13 +2,19 @@
 and Parquet files named after the batch, so a batch written again replaces its own files.
 
 A micro-batch lands in one transaction together with its row in `landed_batches`, so a batch
-that Spark replays after a crash is recognised and skipped, and rows never land twice.
+that Spark replays after a crash is recognised and skipped, and rows never land twice. The
+queries' foreachBatch functions are sinks on one small base (`Sink.write(batch)`), which does the
+retries, the skipping and the timing once.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
+import time
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg2
@@ -18,9 +24,13 @@ import pyarrow.csv as pacsv
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from psycopg2 import sql
+from pyspark.sql import DataFrame
 
+from . import batches, retry
 from .errors import PostgresUnavailableError, StreamingError
-from .settings import PostgresSettings
+from .settings import PostgresSettings, Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -157,3 +167,119 @@ def land_batch(
                 (checkpoint, batch_id, landed, dead_letters, drifted),
             )
     return True
+
+
+# --- The foreachBatch sinks of the landing queries ------------------------------------------
+
+def _query_id(batch: DataFrame) -> str:
+    """Id of the streaming query running this foreachBatch call; it lives in the checkpoint, so it
+    is the same after a restart and different for a new checkpoint."""
+    query_id = batch.sparkSession.sparkContext.getLocalProperty("sql.streaming.queryId")
+    if not query_id:
+        raise StreamingError("The landing batch does not know its streaming query id: run it through `python -m streaming run`.")
+    return query_id
+
+
+class Sink(ABC):
+    """A query's foreachBatch function. A sink says what a batch lands (`write(batch, batch_id)`:
+    rows per table); the base does once, for every sink, what landing needs: a connection kept
+    between batches, the retries while PostgreSQL is unreachable (STREAMING_POSTGRES_RETRY_SECONDS,
+    each on a new connection), skipping a batch PostgreSQL already has, one transaction with the
+    batch id, the timing of the phases and one log line per batch (with its rows of schema drift)."""
+
+    def __init__(self, settings: Settings, checkpoint: str) -> None:
+        self.settings = settings
+        self.checkpoint = checkpoint
+        self.conn = None
+        self.timings: dict[str, float] = {}
+
+    @abstractmethod
+    def write(self, batch: DataFrame, batch_id: int) -> list[Upsert]:
+        """What a batch lands: rows per table, dead letters included."""
+
+    def __call__(self, batch: DataFrame, batch_id: int) -> None:
+        batches_table = self.settings.table("landed_batches")
+        if self._retried(batch_id, lambda conn: has_landed(conn, batches_table, self.checkpoint, batch_id)):
+            return
+        self.timings = {}
+        upserts = self.write(batch, batch_id)
+        dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
+        drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
+        with self.timed("postgres"):
+            self._retried(batch_id, lambda conn: land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted))
+        log.info(
+            "%s batch %s landed: %s rows (%s with schema drift), %s dead letters; %s", self.checkpoint.rsplit("/", 1)[-1], batch_id,
+            sum(u.rows.num_rows for u in upserts) - dead_rows, drifted, dead_rows,
+            ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.timings.items()),
+        )
+
+    @contextmanager
+    def timed(self, phase: str):
+        started = time.perf_counter()
+        yield
+        self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - started
+
+    def _connection(self):
+        if self.conn is None or self.conn.closed:
+            self.conn = connect(self.settings.postgres)
+        return self.conn
+
+    def _drop_connection(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
+                pass
+        self.conn = None
+
+    def _retried(self, batch_id: int, work):
+        """`work(connection)`, retried on a new connection while PostgreSQL is unreachable."""
+        what = f"{self.checkpoint.rsplit('/', 1)[-1]} batch {batch_id}"
+        return retry.while_unavailable(
+            lambda: work(self._connection()), what, self.settings.postgres_retry_seconds, self._drop_connection
+        )
+
+
+class TopicLander(Sink):
+    """A topic's landing query, whose batches arrive parsed and validated: collects a batch once as
+    Arrow, writes the accepted rows to Parquet, then lands them and the dead letters in PostgreSQL
+    in one transaction with the batch id.
+
+    A batch that Spark replays after a crash is skipped when PostgreSQL has its batch id; if the
+    crash came before that commit, the batch's Parquet files (part-<query id>-<batch id>) are
+    written again over themselves, so neither sink ever holds a message twice.
+    """
+
+    def __init__(self, settings: Settings, checkpoint: str, logical: str) -> None:
+        super().__init__(settings, checkpoint)
+        self.logical = logical
+        self.topic = settings.topics[logical]
+
+    def write(self, batch: DataFrame, batch_id: int) -> list[Upsert]:
+        with self.timed("validate"):
+            rows, refused = batches.split(batch.toArrow())
+        if rows.num_rows:
+            with self.timed("parquet"):
+                cold = batches.with_match_date(batches.first_per_event(rows))
+                write_parquet(cold, self.settings.parquet_root, self.topic, f"{_query_id(batch)}-{batch_id}")
+        return [
+            Upsert(table=self.settings.table(self.logical), rows=rows, key=("event_id",), order_by=("kafka_partition", "kafka_offset")),
+            Upsert(table=self.settings.table("dead_letter"), rows=refused, key=("kafka_topic", "partition", "offset")),
+        ]
+
+
+class DeadLetterLander(Sink):
+    """Lands the producers' dead letters (already read with their headers)."""
+
+    def write(self, batch: DataFrame, batch_id: int) -> list[Upsert]:
+        with self.timed("read"):
+            rows = batch.toArrow()
+        return [Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))]
+
+
+class MomentumLander(Sink):
+    """Upserts the momentum windows a batch updated (their counts so far)."""
+
+    def write(self, windows: DataFrame, batch_id: int) -> list[Upsert]:
+        return [Upsert(table=self.settings.table("team_momentum_5min"), rows=windows.toArrow(),
+                       key=("match_id", "team_id", "window_start"), update=True)]

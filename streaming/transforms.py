@@ -10,7 +10,9 @@ import re
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType
+from pyspark.sql.types import ArrayType, MapType, StringType, StructType
+
+from ingest import vocabulary
 
 from .schemas import Contract, FieldCheck
 
@@ -253,6 +255,15 @@ def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int |
     return staged.select(*typed, *KAFKA_COLUMNS, "kafka_key", "raw", "schema_drift", "reason")
 
 
+def for_postgres(rows: DataFrame) -> DataFrame:
+    """Nested fields become JSON text (jsonb columns); everything else keeps its type."""
+    columns = [
+        F.to_json(F.col(f.name)).alias(f.name) if isinstance(f.dataType, (StructType, ArrayType, MapType)) else F.col(f.name)
+        for f in rows.schema.fields
+    ]
+    return rows.select(*columns)
+
+
 def accepted(validated: DataFrame) -> DataFrame:
     """The messages that passed their contract (drifted ones too), without the `reason` column."""
     return validated.where(F.col("reason").isNull()).drop("reason", "kafka_key")
@@ -285,8 +296,6 @@ def dedupe_within_watermark(rows: DataFrame, watermark: str, event_time: str = "
 
 
 SHOT_TYPES = ("SHOT", "GOAL", "PENALTY_GOAL", "PENALTY_MISSED")
-# StatsBomb's shot outcomes that reached the goal frame (a goal, or a save on it).
-ON_TARGET_OUTCOMES = ("Goal", "Saved", "Saved To Post")
 ON_BALL_TYPES = ("PASS", "CARRY", "DRIBBLE", *SHOT_TYPES)
 FINAL_THIRD = 200 / 3  # location_x is percent of the pitch length, in attack direction
 
@@ -296,7 +305,7 @@ def momentum_windows(events: DataFrame, width: str = "5 minutes") -> DataFrame:
     and attacking actions (on-ball actions in the final third). Shoot-outs are not play."""
     in_play = events.where(F.col("team_id").isNotNull() & (F.col("period") < 5))
     is_shot = F.col("event_type").isin(*SHOT_TYPES)
-    on_target = F.col("event_type").isin("GOAL", "PENALTY_GOAL") | (is_shot & F.col("outcome").isin(*ON_TARGET_OUTCOMES))
+    on_target = F.col("event_type").isin("GOAL", "PENALTY_GOAL") | (is_shot & F.col("outcome").isin(*vocabulary.SHOT_ON_TARGET))
     attacking = F.col("event_type").isin(*ON_BALL_TYPES) & (F.col("location_x") >= FINAL_THIRD)
     return (
         in_play.groupBy(F.window("timestamp", width).alias("window"), "match_id", "team_id")

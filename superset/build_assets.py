@@ -12,26 +12,22 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from superset_api import SupersetApi, SupersetApiError
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dbt_project.live_marts import live_marts  # noqa: E402
+from ingest.vocabulary import UNDER_WAY  # noqa: E402
+from superset_api import SupersetApi, SupersetApiError  # noqa: E402
 
 REFRESH_SECONDS = 30
 DATABASE = "matchday"
-# Physical datasets: the marts that dbt builds, and the pipeline's own tables for its health.
-DATASETS = {
-    "scoreboard": "marts",
-    "match_timeline": "marts",
-    "team_momentum": "marts",
-    "shot_xg": "marts",
-    "win_probability": "marts",
-    "player_performance": "marts",
-    "fantasy_points": "marts",
-    "pipeline_metrics": "streaming",
-    "dead_letter": "streaming",
-}
+# Physical datasets: the live marts that dbt builds (tagged `live` in marts.yml), and the
+# pipeline's own tables for its health.
+DATASETS = {**dict.fromkeys(live_marts(), "marts"), "pipeline_metrics": "streaming", "dead_letter": "streaming"}
 CREDIT = "Data provided by StatsBomb (StatsBomb open data, replayed as a live feed)."
-LIVE_STATUSES = "('LIVE', 'HALF_TIME', 'BREAK', 'EXTRA_TIME', 'PENALTIES')"
+LIVE_STATUSES = "(" + ", ".join(f"'{status}'" for status in UNDER_WAY) + ")"
 
 
 def metric(label: str, expression: str) -> dict:
@@ -333,7 +329,6 @@ def build(api: SupersetApi) -> list[str]:
 
 
 def main() -> int:
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
     from stack.superset import SupersetSettings
 
     settings = SupersetSettings.from_env()

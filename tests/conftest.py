@@ -17,10 +17,33 @@ import pytest
 from stack import envfile
 
 ROOT = Path(__file__).resolve().parent.parent
+# The real data beside the repository (StatsBomb events, provider responses, results).
+SHARED_DATA = ROOT.parent / "shared" / "data"
+# Fixtures that reach a service of the running stack: a test using one is `integration`.
+SERVICE_FIXTURES = {"kafka_config", "new_topic", "pg_settings", "pg_conn", "sasl_ssl_env", "sasl_ssl_config", "pipeline",
+                    "superset", "superset_api", "landed_matches"}
 
 
 # Unset variables come from .env (else .env.example), as the Makefile exports them.
 envfile.load_defaults()
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Markers a test earns by what it uses: `spark` for the local SparkSession, `integration`
+    for a service of the stack, so `make test-unit` can leave both out."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if "spark" in used:
+            item.add_marker(pytest.mark.spark)
+        if used & SERVICE_FIXTURES:
+            item.add_marker(pytest.mark.integration)
+
+
+def pytest_runtest_setup(item) -> None:
+    if item.get_closest_marker("shared_data") and not SHARED_DATA.is_dir():
+        # A failure, not a skip: a suite run without the real data has not passed.
+        pytest.fail(f"needs the real data in {SHARED_DATA} (the shared folder beside the repository), which is missing; "
+                    "run the tests in a checkout beside it, or leave these tests out with -m 'not shared_data'", pytrace=False)
 
 
 @pytest.fixture(scope="session")

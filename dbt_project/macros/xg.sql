@@ -8,21 +8,21 @@
     abs(atan2(({{ y }}) - 40.0 + 4.0, 120.0 - ({{ x }})) - atan2(({{ y }}) - 40.0 - 4.0, 120.0 - ({{ x }})))
 {%- endmacro %}
 
-{#- Body part and situation of a shot, as dbt_project/fitting/shots.py defines them. -#}
+{#- Body part and situation of a shot (the contract's terms), as dbt_project/fitting/shots.py defines them. -#}
 {% macro shot_body_part(body_part) -%}
     case
-        when ({{ body_part }}) is null or ({{ body_part }}) in ('Right Foot', 'Left Foot') then 'foot'
-        when ({{ body_part }}) = 'Head' then 'head'
+        when ({{ body_part }}) is null or ({{ body_part }}) in ('RIGHT_FOOT', 'LEFT_FOOT') then 'foot'
+        when ({{ body_part }}) = 'HEAD' then 'head'
         else 'other'
     end
 {%- endmacro %}
 
 {% macro shot_situation(event_type, shot_type, play_pattern) -%}
     case
-        when ({{ event_type }}) in ('PENALTY_GOAL', 'PENALTY_MISSED') or ({{ shot_type }}) = 'Penalty' then 'penalty'
-        when ({{ shot_type }}) = 'Free Kick' then 'free_kick'
-        when ({{ play_pattern }}) = 'From Corner' then 'corner'
-        when ({{ play_pattern }}) in ('From Free Kick', 'From Throw In') then 'set_piece'
+        when ({{ event_type }}) in ('PENALTY_GOAL', 'PENALTY_MISSED') or ({{ shot_type }}) = 'PENALTY' then 'penalty'
+        when ({{ shot_type }}) = 'FREE_KICK' then 'free_kick'
+        when ({{ play_pattern }}) = 'FROM_CORNER' then 'corner'
+        when ({{ play_pattern }}) in ('FROM_FREE_KICK', 'FROM_THROW_IN') then 'set_piece'
         else 'open_play'
     end
 {%- endmacro %}

@@ -8,23 +8,23 @@ import sys
 
 import requests
 
-from ingest.polling.poller import ApiFootballSource, FootballDataSource, Poller, ids
-from ingest.polling.settings import PROVIDERS, PollSettings
-from ingest.providers.api_football import client as api_football_client
-from ingest.providers.football_data import client as football_data_client
+from ingest import vocabulary
+from ingest.polling.poller import Poller, ids
+from ingest.polling.registry import live_provider, live_providers
+from ingest.polling.settings import PollSettings
 from ingest.settings import KafkaSettings
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     poll = commands.add_parser("poll", help="poll a live provider (football-data.org, API-Football) into Kafka")
-    poll.add_argument("--provider", required=True, choices=PROVIDERS)
+    poll.add_argument("--provider", required=True, choices=list(live_providers()))
     poll.add_argument("--competitions", default="",
                       help="comma-separated competitions: football-data codes (PL,WC) or API-Football league ids (39,4)")
     poll.add_argument("--fixtures", default="",
                       help="API-Football: comma-separated fixture ids to follow with fixtures?ids= (the 100/day plan)")
     poll.add_argument("--base-url", help="provider base URL (default: the provider's; tests use a local server)")
     poll.add_argument("--once", action="store_true", help="poll once and exit")
-    for contract in ("live-matches", "match-events", "player-live-stats", "team-live-stats", "dead-letters"):
+    for contract in vocabulary.TOPICS:
         poll.add_argument(f"--topic-{contract}", dest=f"topic_{contract.replace('-', '_')}",
                           help=f"topic for {contract} (default: from KAFKA_TOPIC_*)")
     return poll
@@ -32,16 +32,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def build_poller(args: argparse.Namespace, producer, settings: PollSettings) -> Poller:
     session = requests.Session()
-    competitions = ids(args.competitions.split(","))
-    if settings.provider == "football-data":
-        client = football_data_client.make_client(session, settings.api_key, base_url=settings.base_url,
-                                                  per_minute=settings.per_minute)
-        source = FootballDataSource(client, competitions, settings.high_priority)
-    else:
-        client = api_football_client.make_client(session, settings.api_key, base_url=settings.base_url or None,
-                                                 rapidapi_host=settings.rapidapi_host, per_day=settings.per_day,
-                                                 per_minute=settings.per_minute)
-        source = ApiFootballSource(client, ids(args.fixtures.split(",")), competitions)
+    source = live_provider(settings.provider).make_source(
+        session, settings, ids(args.competitions.split(",")), ids(args.fixtures.split(",")))
     return Poller(source, producer, settings.high_priority, settings.state_file)
 
 

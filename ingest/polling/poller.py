@@ -11,19 +11,14 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
+from ingest.domain import Rejected
 from ingest.polling import schedule
 from ingest.polling.errors import BudgetExhausted, ProviderError, ProviderPayloadError
 from ingest.polling.http import JsonClient
 from ingest.polling.snapshots import MatchSnapshot, MatchState, SnapshotDiffer
-from ingest.providers.api_football import parser as api_football_parser
-from ingest.providers.api_football.client import ApiFootballClient
-from ingest.providers.api_football.spec import IDS_PER_CALL
-from ingest.providers.football_data import client as football_data_client
-from ingest.providers.football_data import parser as football_data_parser
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +27,6 @@ DISCOVERY_INTERVAL = 15 * 60.0
 # After a failed call: try again after this long (the client has already retried).
 AFTER_FAILURE = 60.0
 
-Rejected = tuple[Any, str]
 
 
 class Sink(Protocol):
@@ -48,64 +42,6 @@ class Source(Protocol):
     client: JsonClient
 
     def fetch(self, snapshots: dict[str, MatchSnapshot]) -> tuple[list[MatchSnapshot], list[Rejected]]: ...
-
-
-@dataclass
-class FootballDataSource:
-    """Bulk `/v4/matches` first; a match's detail only for high-priority live matches the budget still allows."""
-
-    client: JsonClient
-    competitions: tuple[str, ...] = ()
-    high_priority: frozenset[str] = frozenset()
-    provider: str = "football-data"
-
-    def fetch(self, known: dict[str, MatchSnapshot]) -> tuple[list[MatchSnapshot], list[Rejected]]:
-        snapshots, rejected = football_data_parser.parse_matches(football_data_client.matches(self.client, self.competitions))
-        by_id = {snapshot.provider_match_id: snapshot for snapshot in snapshots}
-        for match_id in sorted(self.high_priority):
-            snapshot = by_id.get(match_id)
-            if snapshot is None or snapshot.status not in schedule.IN_PLAY:
-                continue
-            if self.client.budget.wait_time(self.client.clock()) > 0:
-                break  # detail is a bonus: never wait or overspend for it
-            detail, detail_rejected = football_data_parser.parse_matches(football_data_client.match(self.client, match_id))
-            rejected += detail_rejected
-            for item in detail:
-                by_id[item.provider_match_id] = item
-        return list(by_id.values()), rejected
-
-
-@dataclass
-class ApiFootballSource:
-    """`fixtures?ids=` for followed fixtures (events, line-ups, stats in one call), else `fixtures?live=all`."""
-
-    client: ApiFootballClient
-    fixture_ids: tuple[str, ...] = ()
-    leagues: tuple[str, ...] = ()
-    provider: str = "api-football"
-
-    def fetch(self, known: dict[str, MatchSnapshot]) -> tuple[list[MatchSnapshot], list[Rejected]]:
-        snapshots: list[MatchSnapshot] = []
-        rejected: list[Rejected] = []
-        if not self.fixture_ids:
-            return api_football_parser.parse_fixtures(self.client.live(self.leagues))
-        for start in range(0, len(self.fixture_ids), IDS_PER_CALL):
-            batch = list(self.fixture_ids[start:start + IDS_PER_CALL])
-            # Only fixtures still worth a call (not far-future, not long finished).
-            if known and not any(_due_anyway(known.get(f"{self.provider}:{i}"), self.client.clock()) for i in batch):
-                continue
-            found, bad = api_football_parser.parse_fixtures(self.client.by_ids(batch))
-            snapshots += found
-            rejected += bad
-        return snapshots, rejected
-
-
-def _due_anyway(snapshot: MatchSnapshot | None, now: float) -> bool:
-    return snapshot is None or schedule.poll_interval(snapshot.status, _epoch(snapshot.kickoff), now) is not None
-
-
-def _epoch(moment: str | None) -> float | None:
-    return datetime.fromisoformat(moment.replace("Z", "+00:00")).timestamp() if moment else None
 
 
 @dataclass
@@ -173,7 +109,7 @@ class Poller:
         """The shortest interval any known match asks for, stretched to fit the day's budget."""
         intervals, horizons = [], []
         for snapshot in self.snapshots.values():
-            kickoff = _epoch(snapshot.kickoff)
+            kickoff = schedule.kickoff_epoch(snapshot.kickoff)
             high = snapshot.provider_match_id in self.high_priority
             interval = schedule.poll_interval(snapshot.status, kickoff, now, high)
             if interval is not None:

@@ -5,6 +5,11 @@ day's request budget.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from ingest.domain import MatchSnapshot
+from ingest.vocabulary import UNDER_WAY
+
 HIGH_PRIORITY_LIVE = 30.0
 LIVE = 60.0
 AROUND_THE_MATCH = 300.0
@@ -17,12 +22,11 @@ MATCH_DURATION = 2 * 60 * 60.0 + 45 * 60.0
 # Calls kept back from a daily budget for retries and the post-match checks.
 DAILY_RESERVE = 5
 
-IN_PLAY = frozenset({"LIVE", "HALF_TIME", "BREAK", "EXTRA_TIME", "PENALTIES"})
 
 
 def poll_interval(status: str, kickoff: float | None, now: float, high_priority: bool = False) -> float | None:
     """Seconds between polls of one match in its current state, or None: do not poll it."""
-    if status in IN_PLAY or status == "SUSPENDED":
+    if status in UNDER_WAY or status == "SUSPENDED":
         return HIGH_PRIORITY_LIVE if high_priority else LIVE
     if kickoff is None:
         return None
@@ -46,3 +50,13 @@ def budget_interval(remaining_today: int | None, seconds_left: float, reserve: i
     if usable <= 0:
         return float("inf")
     return max(0.0, seconds_left) / usable
+
+
+def kickoff_epoch(moment: str | None) -> float | None:
+    """Epoch seconds of an ISO-8601 kick-off time, or None."""
+    return datetime.fromisoformat(moment.replace("Z", "+00:00")).timestamp() if moment else None
+
+
+def worth_a_call(snapshot: MatchSnapshot | None, now: float) -> bool:
+    """Whether a match is unknown yet or due a poll at all (not far-future, not long finished)."""
+    return snapshot is None or poll_interval(snapshot.status, kickoff_epoch(snapshot.kickoff), now) is not None

@@ -1,4 +1,5 @@
-"""Typed settings of the live-provider pollers, read from environment variables (see .env.example)."""
+"""Typed settings of the live-provider pollers, read from environment variables (see .env.example);
+each provider's own (key, plan limits) are named by its LiveProvider (ingest.polling.registry)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,10 @@ from pathlib import Path
 from typing import Mapping
 
 from ingest.errors import ConfigError
-from ingest.providers.api_football import spec as api_football
-from ingest.providers.football_data import spec as football_data
-
-PROVIDERS = (football_data.PROVIDER, api_football.PROVIDER)
+from ingest.polling.registry import live_provider
 
 
-def _int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
+def plan_int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
     text = (env.get(name) or "").strip()
     if not text:
         return default
@@ -46,21 +44,10 @@ class PollSettings:
         high = frozenset(part.strip() for part in (env.get("POLL_HIGH_PRIORITY_MATCHES") or "").split(",") if part.strip())
         state = (env.get("POLL_STATE_DIR") or "").strip()
         state_file = Path(state) / f"{provider}.json" if state else None
-        if provider == football_data.PROVIDER:
-            key = (env.get(football_data.KEY_SETTING) or "").strip()
-            if not key:
-                raise ConfigError(f"{football_data.KEY_SETTING} is not set: set it to your football-data.org API token "
-                                  "(free at https://www.football-data.org/client/register).")
-            return cls(provider, key, base_url or football_data.BASE_URL,
-                       per_minute=_int(env, "FOOTBALL_DATA_REQUESTS_PER_MINUTE", football_data.FREE_PLAN_PER_MINUTE),
-                       high_priority=high, state_file=state_file)
-        if provider == api_football.PROVIDER:
-            key = (env.get(api_football.KEY_SETTING) or "").strip()
-            if not key:
-                raise ConfigError(f"{api_football.KEY_SETTING} is not set: set it to your API-Football key "
-                                  "(dashboard.api-football.com, or your RapidAPI key with API_FOOTBALL_RAPIDAPI_HOST).")
-            return cls(provider, key, base_url or "", rapidapi_host=(env.get("API_FOOTBALL_RAPIDAPI_HOST") or "").strip(),
-                       per_minute=_int(env, "API_FOOTBALL_REQUESTS_PER_MINUTE", api_football.FREE_PLAN_PER_MINUTE),
-                       per_day=_int(env, "API_FOOTBALL_REQUESTS_PER_DAY", api_football.FREE_PLAN_PER_DAY),
-                       high_priority=high, state_file=state_file)
-        raise ConfigError(f"--provider {provider!r} is unknown: use one of {', '.join(PROVIDERS)}.")
+        live = live_provider(provider)
+        key = (env.get(live.key_setting) or "").strip()
+        if not key:
+            raise ConfigError(f"{live.key_setting} is not set: set it to {live.key_hint}.")
+        plan = live.plan(env)
+        default_url = plan.pop("base_url", "")
+        return cls(provider, key, base_url or default_url, high_priority=high, state_file=state_file, **plan)

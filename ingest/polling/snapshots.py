@@ -12,88 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ingest.domain import Team
+from ingest.domain import MatchSnapshot, ProviderEvent
 from ingest.replay import SCHEMA_VERSION, Outgoing, derived_id
+from ingest.vocabulary import BALL_IN_PLAY, BREAKS, PERIOD_END_MINUTE, PERIOD_START_MINUTE
 
-PERIOD_END_MINUTE = {1: 45, 2: 90, 3: 105, 4: 120, 5: 120}
-PERIOD_START_MINUTE = {1: 0, 2: 45, 3: 90, 4: 105, 5: 120}
-IN_PLAY = frozenset({"LIVE", "EXTRA_TIME", "PENALTIES"})
-BREAKS = frozenset({"HALF_TIME", "BREAK"})
 SIDES = ("home", "away")
 _RANK = {"KICK_OFF": 0, "HALF_TIME": 2, "END_OF_REGULAR_TIME": 2, "END_OF_EXTRA_TIME": 2, "FULL_TIME": 3}
-
-
-@dataclass(frozen=True)
-class ProviderEvent:
-    """One event from a provider's event list; `key` identifies it across polls."""
-
-    key: str
-    sequence: int
-    event_type: str
-    period: int
-    minute: int
-    added_time: int
-    provider_event_type: str | None = None
-    team_id: int | None = None
-    team_name: str | None = None
-    player_id: int | None = None
-    player_name: str | None = None
-    assist_player_id: int | None = None
-    assist_player_name: str | None = None
-    replacement_player_id: int | None = None
-    replacement_player_name: str | None = None
-    outcome: str | None = None
-    # Match score after this event (extra time included, shoot-out excluded).
-    home_score: int = 0
-    away_score: int = 0
-
-
-@dataclass(frozen=True)
-class MatchSnapshot:
-    """A provider's current state of one match, in contract terms."""
-
-    provider: str
-    provider_match_id: str
-    status: str
-    provider_status: str
-    home: Team
-    away: Team
-    period: int | None = None
-    minute: int | None = None
-    added_time: int | None = None
-    home_score: int | None = None
-    away_score: int | None = None
-    home_penalty_score: int | None = None
-    away_penalty_score: int | None = None
-    home_red_cards: int | None = None
-    away_red_cards: int | None = None
-    kickoff: str | None = None
-    match_date: str | None = None
-    competition_id: int | None = None
-    competition_name: str | None = None
-    season_name: str | None = None
-    stage: str | None = None
-    venue: str | None = None
-    # None when the response carried no event list (bulk endpoints of football-data.org).
-    events: tuple[ProviderEvent, ...] | None = None
-
-    @property
-    def match_id(self) -> str:
-        return f"{self.provider}:{self.provider_match_id}"
-
-    def state_key(self) -> tuple:
-        """What a live-matches snapshot reports; a poll where it is unchanged sends nothing."""
-        return (self.status, self.period, self.minute, self.added_time, self.home_score, self.away_score,
-                self.home_penalty_score, self.away_penalty_score, self.home_red_cards, self.away_red_cards)
-
-    def score(self, side: str) -> int:
-        return getattr(self, f"{side}_score") or 0
-
-    def penalties(self, side: str) -> int:
-        return getattr(self, f"{side}_penalty_score") or 0
-
-    def team(self, side: str) -> Team:
-        return self.home if side == "home" else self.away
 
 
 @dataclass
@@ -141,7 +65,7 @@ def clock_at(snapshot: MatchSnapshot, period: int | None, now: float) -> tuple[i
         added = snapshot.added_time if snapshot.added_time is not None else max(0, snapshot.minute - end)
         return minute, 0, 0 if period == 5 else added
     start, end = PERIOD_START_MINUTE[period], PERIOD_END_MINUTE[period]
-    if snapshot.status not in IN_PLAY or snapshot.kickoff is None:
+    if snapshot.status not in BALL_IN_PLAY or snapshot.kickoff is None:
         # Between periods or after the match: the clock stands at the end of the period.
         return end, 0, 0
     elapsed = (now - datetime.fromisoformat(snapshot.kickoff.replace("Z", "+00:00")).timestamp()) / 60.0
@@ -303,7 +227,7 @@ class _Messages:
                 player_id=event.player_id, player_name=event.player_name,
                 assist_player_id=event.assist_player_id, assist_player_name=event.assist_player_name,
                 replacement_player_id=event.replacement_player_id, replacement_player_name=event.replacement_player_name,
-                outcome=event.outcome,
+                provider_outcome=event.provider_outcome,
             ))
             if side is not None:
                 # The team fields of a provider event are its own (an own goal's scorer's team).
@@ -322,13 +246,13 @@ class _Messages:
             out.append(self._event(derived_id("match-events", self.match_id, kind, period), kind, period,
                                    provider_event_type=f"status {snap.provider_status}"))
 
-        was_playing = before_status in IN_PLAY
+        was_playing = before_status in BALL_IN_PLAY
         if snap.period is not None and before_period is not None and snap.period > before_period:
             if was_playing:
                 emit(_end_event(before_period, snap.period), before_period)
-            if snap.status in IN_PLAY:
+            if snap.status in BALL_IN_PLAY:
                 emit("KICK_OFF", snap.period)
-        elif snap.status in IN_PLAY and before_status not in IN_PLAY and snap.period is not None:
+        elif snap.status in BALL_IN_PLAY and before_status not in BALL_IN_PLAY and snap.period is not None:
             emit("KICK_OFF", snap.period)
         elif snap.status in BREAKS and was_playing and before_period is not None:
             emit(_end_event(before_period), before_period)
@@ -347,20 +271,20 @@ class _Messages:
                 for goal in range(before + 1, after + 1):
                     out.append(self._event(
                         derived_id("match-events", self.match_id, "GOAL", side, goal, state.cancelled[side]),
-                        "GOAL", period, side=side, provider_event_type="score change", outcome=f"{side} score {goal}"))
+                        "GOAL", period, side=side, provider_event_type="score change", provider_outcome=f"{side} score {goal}"))
             if after < before and "GOAL_CANCELLED" not in covered:
                 for goal in range(before, after, -1):
                     out.append(self._event(
                         derived_id("match-events", self.match_id, "GOAL_CANCELLED", side, goal, state.cancelled[side]),
                         "GOAL_CANCELLED", period, side=side, provider_event_type="score correction",
-                        outcome=f"{side} score {goal} -> {goal - 1}"))
+                        provider_outcome=f"{side} score {goal} -> {goal - 1}"))
                 state.cancelled[side] += before - after
             if snap.events is None:
                 pens_before, pens_after = getattr(state, f"{side}_penalty_score"), snap.penalties(side)
                 for goal in range(pens_before + 1, pens_after + 1):
                     out.append(self._event(
                         derived_id("match-events", self.match_id, "SHOOTOUT_GOAL", side, goal), "SHOOTOUT_GOAL", 5,
-                        side=side, provider_event_type="penalty score change", outcome=f"{side} shoot-out {goal}"))
+                        side=side, provider_event_type="penalty score change", provider_outcome=f"{side} shoot-out {goal}"))
         return out
 
 

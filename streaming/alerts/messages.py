@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.vocabulary import PERIOD_END_MINUTE, SHOOTOUT_PERIOD
+
 from ..errors import AlertError
 
 GOALS = {"GOAL": "GOAL", "PENALTY_GOAL": "PENALTY GOAL", "OWN_GOAL": "OWN GOAL"}
@@ -16,9 +18,6 @@ RED_CARDS = {"RED_CARD": "RED CARD", "SECOND_YELLOW": "SECOND YELLOW"}
 # A provider's VAR decision that takes something back (API-Football: "Var: Goal cancelled",
 # "Var: Penalty cancelled", "Var: Goal Disallowed - offside"); a confirmed decision is no news.
 VAR_TAKES_BACK = ("cancel", "disallow", "overturn", "annul", "rescind")
-# Nominal end of each period on the match clock: later minutes are added time (45+2').
-PERIOD_END_MINUTE = {1: 45, 2: 90, 3: 105, 4: 120}
-SHOOTOUT_PERIOD = 5
 SIDES = ("home", "away")
 
 
@@ -121,8 +120,9 @@ def remember_event(event: dict[str, Any], memory: MatchMemory) -> bool:
 
 def shown_minute(period: int, minute: int, added_time: int) -> str:
     """The minute as a scoreboard shows it: minute 22 is 23', minute 45 with added_time 1 is 45+2'."""
+    # Later minutes than a period's nominal end are added time (45+2'); the shoot-out has none.
     end = PERIOD_END_MINUTE.get(period)
-    if end is not None and minute >= end:
+    if end is not None and period != SHOOTOUT_PERIOD and minute >= end:
         return f"{end}+{added_time + 1}'"
     return f"{minute + 1}'"
 
@@ -152,13 +152,13 @@ def _who(event: dict[str, Any], with_team: bool) -> str:
 
 
 def _var_takes_back(event: dict[str, Any]) -> bool:
-    words = " ".join(filter(None, (_text(event, "provider_event_type"), _text(event, "outcome")))).lower()
+    words = " ".join(filter(None, (_text(event, "provider_event_type"), _text(event, "provider_outcome")))).lower()
     return any(word in words for word in VAR_TAKES_BACK)
 
 
 def _var_decision(event: dict[str, Any]) -> str:
     """`Var: Penalty cancelled` -> `Penalty cancelled`."""
-    decision = _text(event, "provider_event_type") or _text(event, "outcome") or "decision overturned"
+    decision = _text(event, "provider_event_type") or _text(event, "provider_outcome") or "decision overturned"
     head, _, rest = decision.partition(":")
     return rest.strip() if head.strip().lower() == "var" and rest.strip() else decision
 

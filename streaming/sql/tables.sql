@@ -106,6 +106,7 @@ CREATE TABLE IF NOT EXISTS streaming.match_events (
     shot_type text,
     play_pattern text,
     outcome text,
+    provider_outcome text,
     home_score bigint,
     away_score bigint,
     raw jsonb NOT NULL,
@@ -146,6 +147,7 @@ ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS body_part text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS shot_type text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS play_pattern text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS outcome text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS provider_outcome text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS home_score bigint;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS away_score bigint;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS schema_drift text;

@@ -13,14 +13,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dbt_project.evaluate.landing import create_tables, drop_tables, land
+from dbt_project.live_marts import MARTS_YML, live_marts
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 DATA = Path(__file__).parent / "data"
-MARTS = ("scoreboard", "match_timeline", "player_performance", "team_momentum", "shot_xg", "win_probability",
-         "fantasy_points")
+MARTS = live_marts()
 
 pytestmark = pytest.mark.integration
 
@@ -127,3 +128,14 @@ def test_the_winner_has_probability_one_at_the_final_whistle(landed):
                "statsbomb:3942228": 1, "statsbomb:3943077": 0}
     for match_id, outcome in winners.items():
         assert last[match_id][outcome] == pytest.approx(1.0, abs=1e-9), match_id
+
+
+def test_every_mart_column_is_described_in_marts_yml(landed):
+    conn, prefix = landed
+    models = {m["name"]: m for m in yaml.safe_load(MARTS_YML.read_text())["models"]}
+    with conn.cursor() as cursor:
+        for mart in MARTS:
+            cursor.execute(f"select * from marts.{prefix}{mart} limit 0")
+            built = {c.name for c in cursor.description}
+            described = {c["name"] for c in models[mart]["columns"] if c.get("description")}
+            assert built == described, mart

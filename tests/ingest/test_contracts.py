@@ -7,7 +7,7 @@ import copy
 import pytest
 from jsonschema import Draft202012Validator
 
-from ingest import contracts
+from ingest import contracts, vocabulary
 from ingest.errors import ContractError
 
 SHARED_FIELDS = ["schema_version", "event_id", "match_id", "provider", "timestamp", "period", "minute", "second", "added_time"]
@@ -36,7 +36,8 @@ LAUTARO_GOAL = {
     "location_x": 87.92,
     "location_y": 65.13,
     "xg": 0.19881123,
-    "outcome": "Goal",
+    "outcome": "GOAL",
+    "provider_outcome": "Goal",
     "home_score": 1,
     "away_score": 0,
 }
@@ -57,8 +58,21 @@ def test_a_real_goal_satisfies_the_match_events_contract():
 
 
 def test_unknown_fields_are_kept_not_rejected():
-    message = dict(LAUTARO_GOAL, body_part="Right Foot")
+    message = dict(LAUTARO_GOAL, pitch_zone="box")
     assert contracts.violation("match-events", message) is None
+
+
+@pytest.mark.parametrize("field", sorted(vocabulary.MATCH_EVENT_TERMS))
+def test_the_contract_lists_the_football_terms_of_the_vocabulary(field):
+    assert contracts.load_schema("match-events")["properties"][field]["enum"] == [*vocabulary.MATCH_EVENT_TERMS[field], None]
+
+
+@pytest.mark.parametrize("field, provider_string", [("outcome", "Saved to Post"), ("outcome", "Saved To Post"),
+                                                     ("body_part", "Right Foot"), ("shot_type", "Free Kick"),
+                                                     ("play_pattern", "From Corner")])
+def test_a_provider_string_breaks_the_contract(field, provider_string):
+    reason = contracts.violation("match-events", dict(LAUTARO_GOAL, **{field: provider_string}))
+    assert reason is not None and reason.startswith(field)
 
 
 @pytest.mark.parametrize(

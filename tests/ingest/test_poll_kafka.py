@@ -14,7 +14,9 @@ import pytest
 import requests
 
 from ingest import contracts
-from ingest.polling.poller import ApiFootballSource, FootballDataSource, Poller
+from ingest.polling.poller import Poller
+from ingest.providers.api_football.source import ApiFootballSource
+from ingest.providers.football_data.source import FootballDataSource
 from ingest.producer import MatchProducer
 from ingest.providers.api_football import client as api_football
 from ingest.providers.football_data import client as football_data

@@ -60,6 +60,7 @@ def test_final_snapshot_is_the_official_result(match_id):
 
 
 @pytest.mark.slow
+@pytest.mark.shared_data
 def test_final_snapshot_agrees_with_matches_json_for_all_139_shared_matches():
     objects = {str(item["match_id"]): item for item in json.loads((SHARED / "matches.json").read_text())}
     wrong = []
@@ -89,7 +90,7 @@ def test_shots_carry_their_body_part_and_situation():
     # Ronaldo's three against Spain: a penalty (4'), a left-footed shot (44'), a direct free kick (88').
     ronaldo = {display_minute(e): (e["shot_type"], e["body_part"]) for e in of(replay("7576"), "match-events")
                if e["event_type"] in ("GOAL", "PENALTY_GOAL") and e["player_name"].startswith("Cristiano Ronaldo")}
-    assert ronaldo == {"4": ("Penalty", "Right Foot"), "44": ("Open Play", "Left Foot"), "88": ("Free Kick", "Right Foot")}
+    assert ronaldo == {"4": ("PENALTY", "RIGHT_FOOT"), "44": ("OPEN_PLAY", "LEFT_FOOT"), "88": ("FREE_KICK", "RIGHT_FOOT")}
 
 
 def test_own_goal_counts_for_the_other_team():

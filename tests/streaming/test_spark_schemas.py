@@ -5,7 +5,7 @@ import json
 import pytest
 from pyspark.sql.types import BooleanType, DateType, DoubleType, LongType, StringType, TimestampType
 
-from streaming.errors import ContractError, StreamingError
+from streaming.errors import ContractSchemaError, StreamingError
 from streaming.schemas import contract_from_schema, load_contract
 from streaming.settings import TOPICS
 
@@ -69,11 +69,11 @@ def test_refs_and_nullable_any_of_are_resolved():
 
 
 def test_a_missing_contract_says_which_setting_to_change(tmp_path):
-    with pytest.raises(ContractError, match="CONTRACTS_DIR") as raised:
+    with pytest.raises(ContractSchemaError, match="CONTRACTS_DIR") as raised:
         load_contract(tmp_path, "match-events")
     assert isinstance(raised.value, StreamingError)
 
 
 def test_remote_refs_are_refused():
-    with pytest.raises(ContractError, match="local"):
+    with pytest.raises(ContractSchemaError, match="local"):
         contract_from_schema("t", {"type": "object", "properties": {"a": {"$ref": "https://x/y.json"}}})

@@ -97,7 +97,7 @@ saves as (
             a.match_id = e.match_id
             and a.team_side != e.team_side
             and e.event_type in ('SHOT', 'PENALTY_MISSED')
-            and e.outcome in ('Saved', 'Saved to Post', 'Saved To Post')
+            and e.outcome = 'SAVED'
             and a.on_sequence < e.sequence
             and a.last_sequence_on_pitch > e.sequence
     where a.position = 'GKP'
@@ -118,17 +118,17 @@ actions as (
         count(*) filter (where event_type = 'INTERCEPTION') as interceptions,
         count(*) filter (where event_type = 'TACKLE') as tackles,
         count(*) filter (
-            where event_type = 'TACKLE' and outcome in ('Won', 'Success', 'Success In Play', 'Success Out')
+            where event_type = 'TACKLE' and outcome = 'WON'
         ) as tackles_won,
         count(*) filter (where event_type = 'BALL_RECOVERY') as recoveries,
-        count(*) filter (where event_type = 'DRIBBLE' and outcome = 'Complete') as successful_dribbles,
-        count(*) filter (where event_type = 'SHOT' and outcome in ('Off T', 'Wayward')) as shots_off_target,
+        count(*) filter (where event_type = 'DRIBBLE' and outcome = 'COMPLETE') as successful_dribbles,
+        count(*) filter (where event_type = 'SHOT' and outcome = 'OFF_TARGET') as shots_off_target,
         count(*) filter (where event_type = 'DISPOSSESSED') as dispossessed,
         count(*) filter (where event_type = 'FOUL_COMMITTED') as fouls_committed,
         count(*) filter (where event_type = 'OFFSIDE') as offsides,
         count(*) filter (where event_type = 'ERROR') as errors_leading_to_shot,
         count(*) filter (where event_type = 'PASS') as passes,
-        count(*) filter (where event_type = 'PASS' and outcome = 'Complete') as passes_completed
+        count(*) filter (where event_type = 'PASS' and outcome = 'COMPLETE') as passes_completed
     from events
     where player_id is not null
     group by match_id, player_id

@@ -53,7 +53,7 @@ select
     -- the period, so 45:30 is 45+1'.
     case
         when period = 5 then 'pens'
-        when minute = case period when 1 then 45 when 2 then 90 when 3 then 105 else 120 end
+        when minute = {{ period_end_minute('period') }}
             then minute::text || '+' || (added_time + 1)::text || ''''
         else (minute + 1)::text || ''''
     end as display_minute,

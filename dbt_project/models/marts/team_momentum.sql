@@ -37,9 +37,7 @@ events as (
         e.period,
         e.event_type,
         e.location_x,
-        least(e.minute, case e.period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end)
-        - least(e.minute, case e.period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end) % 5
-            as window_start_minute
+        {{ clock_window_start('e.minute', 'e.period') }} as window_start_minute
     from {{ ref('stg_streaming__match_events') }} as e
     inner join changed on e.match_id = changed.match_id
     where e.team_side is not null and e.period between 1 and 4
@@ -50,9 +48,7 @@ shots as (
         match_id,
         team_side,
         period,
-        least(minute, case period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end)
-        - least(minute, case period when 1 then 40 when 2 then 85 when 3 then 100 else 115 end) % 5
-            as window_start_minute,
+        {{ clock_window_start('minute', 'period') }} as window_start_minute,
         count(*) as shots,
         sum(xg) as xg
     from {{ ref('shot_xg') }}

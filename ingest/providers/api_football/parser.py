@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ingest.domain import Team
-from ingest.polling.snapshots import MatchSnapshot, ProviderEvent
+from ingest.domain import MatchSnapshot, ProviderEvent, Rejected, Team
 from ingest.providers.api_football import spec
 
-Rejected = tuple[Any, str]
 
 
 def envelope_errors(payload: Any) -> str | None:
@@ -162,7 +160,7 @@ def parse_events(items: list[dict[str, Any]], home: Team, away: Team) -> list[Pr
             provider_event_type=f"{kind}: {detail}" if detail else kind,
             team_id=team_id,
             team_name=team_name,
-            outcome=item.get("comments"),
+            provider_outcome=item.get("comments"),
             home_score=score[home.team_id],
             away_score=score[away.team_id],
             **fields,

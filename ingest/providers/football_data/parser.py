@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.domain import Team
-from ingest.polling.snapshots import MatchSnapshot
+from ingest.domain import MatchSnapshot, Rejected, Team
 from ingest.providers.football_data import spec
+from ingest.vocabulary import PERIOD_END_MINUTE
 
-# An item that cannot be read, with the reason: it goes to the dead-letter topic.
-Rejected = tuple[dict[str, Any] | Any, str]
 
 
 def parse_matches(payload: Any) -> tuple[list[MatchSnapshot], list[Rejected]]:
@@ -56,7 +54,7 @@ def _period(status: str, score: dict[str, Any], minute: int | None) -> tuple[str
     if status == "PENALTY_SHOOTOUT":
         return contract_status, 5
     if status == "EXTRA_TIME":
-        return contract_status, 4 if minute is not None and minute > 105 else 3
+        return contract_status, 4 if minute is not None and minute > PERIOD_END_MINUTE[3] else 3
     if status == "PAUSED":
         if extra_started:
             return "BREAK", 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ingest import vocabulary
 from ingest.domain import Match, MatchEvent, MatchInfo, Player, Team
 from ingest.errors import SourceDataError
 from ingest.providers.statsbomb import spec
@@ -61,7 +62,8 @@ def _events(events: list[dict[str, Any]]):
         fields: dict[str, Any] = {}
         counts: set[str] = set()
         event_type = spec.EVENT_TYPES.get(name, "OTHER")
-        outcome = _outcome(event, name)
+        provider_outcome = _outcome(event, name)
+        outcome = spec.outcome(name, provider_outcome)
 
         if name == spec.PERIOD_START:
             event_type = "PERIOD_MARKER" if period in seen_starts else "KICK_OFF"
@@ -71,28 +73,29 @@ def _events(events: list[dict[str, Any]]):
             seen_ends.add(period)
         elif name == "Shot":
             shot = event["shot"]
-            outcome = shot["outcome"]["name"]
+            provider_outcome = shot["outcome"]["name"]
+            outcome = spec.outcome(name, provider_outcome)
             event_type = spec.shot_type(period, outcome, (shot.get("type") or {}).get("name", ""))
             fields["xg"] = _finite(shot.get("statsbomb_xg"))
-            fields["body_part"] = (shot.get("body_part") or {}).get("name")
-            fields["shot_type"] = (shot.get("type") or {}).get("name")
+            fields["body_part"] = spec.term(spec.BODY_PARTS, (shot.get("body_part") or {}).get("name"))
+            fields["shot_type"] = spec.term(spec.SHOT_SITUATIONS, (shot.get("type") or {}).get("name"))
             key_pass = by_id.get(shot.get("key_pass_id"))
             if key_pass is not None and key_pass.get("player"):
                 fields["assist_player_id"] = key_pass["player"]["id"]
                 fields["assist_player_name"] = key_pass["player"]["name"]
             if period != spec.SHOOTOUT_PERIOD:
                 counts.add("shots")
-                if outcome in spec.SHOT_ON_TARGET:
+                if outcome in vocabulary.SHOT_ON_TARGET:
                     counts.add("shots_on_target")
-                if outcome == "Goal":
+                if outcome == "GOAL":
                     counts.add("goals")
         elif name == "Pass":
             details = event["pass"]
             counts.add("passes")
             if outcome is None:
-                outcome = "Complete"
+                outcome = spec.PASS_COMPLETE
                 counts.add("passes_completed")
-            if outcome == "Pass Offside":
+            if outcome == "OFFSIDE":
                 counts.add("offsides")
             if (details.get("type") or {}).get("name") == "Corner":
                 counts.add("corners")
@@ -144,7 +147,8 @@ def _events(events: list[dict[str, Any]]):
             location_x=_percent(location[0], spec.PITCH_LENGTH) if location else None,
             location_y=_percent(location[1], spec.PITCH_WIDTH) if location and len(location) > 1 else None,
             outcome=outcome,
-            play_pattern=(event.get("play_pattern") or {}).get("name"),
+            provider_outcome=provider_outcome,
+            play_pattern=spec.term(spec.PLAY_PATTERNS, (event.get("play_pattern") or {}).get("name")),
             counts=frozenset(counts),
             lineup=lineup,
             **fields,

@@ -1,6 +1,9 @@
-"""StatsBomb's event types, outcomes and pitch, mapped to the domain's terms."""
+"""StatsBomb's event types, outcomes, body parts, situations and pitch, mapped to the contract's terms
+(ingest.vocabulary)."""
 
 from __future__ import annotations
+
+from ingest import vocabulary
 
 PROVIDER = "statsbomb"
 
@@ -45,21 +48,67 @@ EVENT_TYPES = {
 
 CARDS = {"Yellow Card": "YELLOW_CARD", "Second Yellow": "SECOND_YELLOW", "Red Card": "RED_CARD"}
 
-SHOT_ON_TARGET = frozenset({"Goal", "Saved", "Saved to Post"})
+# Outcome names -> the contract's outcomes (ingest.vocabulary), per event type: StatsBomb uses
+# the same name for different things ("Incomplete" pass, dribble, ball receipt) and different
+# names for one ("Saved to Post" is a save, "Wayward" is off target).
+SHOT_OUTCOMES = {
+    "Goal": "GOAL", "Saved": "SAVED", "Saved to Post": "SAVED", "Saved Off Target": "SAVED_OFF_TARGET",
+    "Post": "POST", "Off T": "OFF_TARGET", "Wayward": "OFF_TARGET", "Blocked": "BLOCKED",
+}
 # A pass without an outcome reached a team-mate; these outcomes mean it did not.
-PASS_FAILED = frozenset({"Incomplete", "Out", "Unknown", "Pass Offside", "Injury Clearance"})
+PASS_OUTCOMES = {
+    "Incomplete": "INCOMPLETE", "Out": "OUT", "Unknown": "UNKNOWN", "Pass Offside": "OFFSIDE",
+    "Injury Clearance": "INJURY_CLEARANCE",
+}
+PASS_COMPLETE = "COMPLETE"
+# Duels (tackles among them), interceptions and 50/50s, from the side of the event's player.
+CONTEST_OUTCOMES = {
+    "Won": "WON", "Success": "WON", "Success In Play": "WON", "Success Out": "WON", "Success To Team": "WON",
+    "Lost": "LOST", "Lost In Play": "LOST", "Lost Out": "LOST", "Success To Opposition": "LOST",
+}
+OUTCOMES_BY_TYPE = {
+    "Shot": SHOT_OUTCOMES,
+    "Pass": PASS_OUTCOMES,
+    "Ball Receipt*": {"Incomplete": "INCOMPLETE"},
+    "Dribble": {"Complete": "COMPLETE", "Incomplete": "INCOMPLETE"},
+    "Duel": CONTEST_OUTCOMES,
+    "Interception": CONTEST_OUTCOMES,
+    "50/50": CONTEST_OUTCOMES,
+    "Substitution": {"Tactical": "TACTICAL", "Injury": "INJURY"},
+}
+BODY_PARTS = {"Right Foot": "RIGHT_FOOT", "Left Foot": "LEFT_FOOT", "Head": "HEAD", "Other": "OTHER"}
+SHOT_SITUATIONS = {"Open Play": "OPEN_PLAY", "Penalty": "PENALTY", "Free Kick": "FREE_KICK", "Corner": "CORNER",
+                   "Kick Off": "KICK_OFF"}
+PLAY_PATTERNS = {
+    "Regular Play": "REGULAR_PLAY", "From Corner": "FROM_CORNER", "From Free Kick": "FROM_FREE_KICK",
+    "From Throw In": "FROM_THROW_IN", "From Goal Kick": "FROM_GOAL_KICK", "From Keeper": "FROM_KEEPER",
+    "From Kick Off": "FROM_KICK_OFF", "From Counter": "FROM_COUNTER", "Other": "OTHER",
+}
+PENALTY = "Penalty"
 
 PERIOD_START = "Half Start"
 PERIOD_END = "Half End"
 SHOOTOUT_PERIOD = 5
 
 
+def term(names: dict[str, str], name: str | None) -> str | None:
+    """The contract's term for a StatsBomb name; OTHER for a name this spec does not know."""
+    if name is None:
+        return None
+    return names.get(name, vocabulary.OTHER)
+
+
+def outcome(type_name: str, outcome_name: str | None) -> str | None:
+    """The contract's outcome of an event of type `type_name` with StatsBomb's outcome name."""
+    return term(OUTCOMES_BY_TYPE.get(type_name, {}), outcome_name)
+
+
 def shot_type(period: int, outcome: str, shot_kind: str) -> str:
-    """Event type of a shot from its period, outcome name and StatsBomb shot type name."""
-    scored = outcome == "Goal"
+    """Event type of a shot from its period, contract outcome and StatsBomb shot type name."""
+    scored = outcome == "GOAL"
     if period == SHOOTOUT_PERIOD:
         return "SHOOTOUT_GOAL" if scored else "SHOOTOUT_MISSED"
-    if shot_kind == "Penalty":
+    if shot_kind == PENALTY:
         return "PENALTY_GOAL" if scored else "PENALTY_MISSED"
     return "GOAL" if scored else "SHOT"
 

@@ -10,6 +10,8 @@ import pytest
 from dbt_project.fitting.results import load_results
 from dbt_project.fitting.xg import fit_xg
 
+pytestmark = pytest.mark.shared_data
+
 DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 INTERNATIONAL = DATA / "results" / "international"
 

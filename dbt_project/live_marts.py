@@ -1,0 +1,18 @@
+"""The live marts: the models tagged `live` in models/marts/marts.yml. The dbt loop rebuilds them
+(`--select tag:live+`), Superset shows them as datasets and the mart tests build them; a new
+mart tagged `live` is picked up by all three without another list to edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+MARTS_YML = Path(__file__).resolve().parent / "models" / "marts" / "marts.yml"
+LIVE_TAG = "live"
+
+
+def live_marts(marts_yml: Path = MARTS_YML) -> tuple[str, ...]:
+    """Names of the marts tagged live, in the order marts.yml lists them."""
+    models = yaml.safe_load(marts_yml.read_text())["models"]
+    return tuple(model["name"] for model in models if LIVE_TAG in (model.get("config") or {}).get("tags", []))

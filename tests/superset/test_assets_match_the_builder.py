@@ -1,0 +1,53 @@
+"""The dashboards have one source of truth, the builder's specification (superset/build_assets.py);
+superset/assets/*.yaml, which the stack imports, is its export. They must agree: the same
+datasets, dashboards, charts per dashboard, and each chart's dataset, type and settings. A chart
+edited in one and not the other fails here (run build_assets.py, then export_assets.py)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSETS = ROOT / "superset" / "assets"
+sys.path.insert(0, str(ROOT / "superset"))
+
+import build_assets  # noqa: E402
+
+
+def _load(folder: str) -> list[dict]:
+    return [yaml.safe_load(path.read_text()) for path in sorted((ASSETS / folder).glob("*.yaml"))]
+
+
+DATASETS = {d["uuid"]: d for d in _load("datasets")}
+CHARTS = {c["slice_name"]: c for c in _load("charts")}
+DASHBOARDS = {d["dashboard_title"]: d for d in _load("dashboards")}
+BUILT_CHARTS = {chart.name: chart for dashboard in build_assets.DASHBOARDS for chart in dashboard.charts}
+
+
+def _charts_of(exported: dict) -> list[str]:
+    return sorted(item["meta"]["sliceName"] for item in exported["position"].values()
+                  if isinstance(item, dict) and item.get("type") == "CHART")
+
+
+def test_the_exported_datasets_are_the_builders():
+    assert {(d["schema"], d["table_name"]) for d in DATASETS.values()} == {
+        (schema, table) for table, schema in build_assets.DATASETS.items()}
+
+
+def test_the_exported_dashboards_and_their_charts_are_the_builders():
+    assert {d.title: sorted(c.name for c in d.charts) for d in build_assets.DASHBOARDS} == {
+        title: _charts_of(exported) for title, exported in DASHBOARDS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(BUILT_CHARTS))
+def test_each_exported_chart_is_the_builders(name):
+    built, exported = BUILT_CHARTS[name], CHARTS[name]
+    assert DATASETS[exported["dataset_uuid"]]["table_name"] == built.dataset
+    assert exported["viz_type"] == built.viz_type
+    settings = {key: value for key, value in exported["params"].items() if key in built.form_data}
+    assert json.loads(json.dumps(settings)) == json.loads(json.dumps(built.form_data))
