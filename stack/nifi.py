@@ -26,6 +26,7 @@ from typing import Mapping
 from . import ROOT, STACK_DIR, StackError
 from .kafka import java
 from .process import port_open, read_pid, resident_mb, spawn, stop, wait_for
+from .secretfile import generated
 from .settings import _port
 
 NIFI_DIR = STACK_DIR / "nifi"
@@ -94,22 +95,12 @@ class NiFiSettings:
             enabled=(flag in ("1", "true", "yes")) if enabled is None else enabled,
             port=_port(env.get("NIFI_PORT") or "8443", "NIFI_PORT"),
             username=username,
-            password=password or _generated(PASSWORD_FILE, 18),
+            password=password or generated(PASSWORD_FILE, 18),
             heap=heap,
             kafka_source=(ROOT / source).resolve() if source else cls.kafka_source,
         )
 
 
-def _generated(path: Path, size: int) -> str:
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(size)
-    # Created with 0600 from the start: never readable by others, not even briefly.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
-    return value
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -193,7 +184,7 @@ def _keytool(*args: str) -> None:
 def store_password() -> str:
     TLS_DIR.mkdir(parents=True, exist_ok=True)
     os.chmod(TLS_DIR, 0o700)
-    return _generated(STORE_PASSWORD_FILE, 18)
+    return generated(STORE_PASSWORD_FILE, 18)
 
 
 def ensure_certificates() -> None:
@@ -249,7 +240,7 @@ def _render(settings: NiFiSettings) -> None:
         "keystore": str(SERVER_KEYSTORE),
         "truststore": str(SERVER_TRUSTSTORE),
         "keystore_password": store_password(),
-        "sensitive_props_key": _generated(SENSITIVE_KEY_FILE, 24),
+        "sensitive_props_key": generated(SENSITIVE_KEY_FILE, 24),
     }
     for name in ("nifi.properties", "authorizers.xml", "login-identity-providers.xml", "state-management.xml"):
         text = Template((TEMPLATES / f"{name}.template").read_text()).substitute(values)

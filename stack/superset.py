@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from urllib.parse import quote
 from . import ROOT, STACK_DIR, StackError
 from .postgres import _tree_memory_mb
 from .process import port_open, read_pid, spawn, stop, wait_for
+from .secretfile import generated
 from .settings import PostgresSettings, _port
 
 SUPERSET_DIR = STACK_DIR / "superset"
@@ -60,22 +60,12 @@ class SupersetSettings:
         return cls(
             port=_port(env.get("SUPERSET_PORT") or "8088", "SUPERSET_PORT"),
             admin_user=env.get("SUPERSET_ADMIN_USER") or "admin",
-            admin_password=env.get("SUPERSET_ADMIN_PASSWORD") or _generated(ADMIN_PASSWORD_FILE, 18),
-            secret_key=env.get("SUPERSET_SECRET_KEY") or _generated(SECRET_KEY_FILE, 42),
+            admin_password=env.get("SUPERSET_ADMIN_PASSWORD") or generated(ADMIN_PASSWORD_FILE, 18),
+            secret_key=env.get("SUPERSET_SECRET_KEY") or generated(SECRET_KEY_FILE, 42),
             metadata_uri=env.get("SUPERSET_METADATA_URI") or "",
         )
 
 
-def _generated(path: Path, size: int) -> str:
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(size)
-    # Created with 0600 from the start: the secret is never readable by others, not even briefly.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
-    return value
 
 
 def _env(settings: SupersetSettings) -> dict[str, str]:

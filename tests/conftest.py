@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -61,23 +60,11 @@ def kafka_config() -> dict[str, str]:
 @pytest.fixture
 def new_topic(kafka_config, request):
     """Factory: `new_topic("match-events", partitions=3)` creates a topic for this test only."""
-    from confluent_kafka.admin import AdminClient, NewTopic
+    from tests.kafka_topics import topic_factory
 
-    admin = AdminClient(kafka_config)
-    created: list[str] = []
     test_name = re.sub(r"[^a-zA-Z0-9]+", "-", request.node.name)[:60].strip("-")
-
-    def create(base: str = "topic", partitions: int = 1) -> str:
-        name = f"test-{test_name}-{base}-{uuid.uuid4().hex[:8]}"
-        for future in admin.create_topics([NewTopic(name, partitions, 1)]).values():
-            future.result(timeout=30)
-        created.append(name)
-        return name
-
-    yield create
-    if created:
-        for future in admin.delete_topics(created).values():
-            future.result(timeout=30)
+    with topic_factory(kafka_config, f"test-{test_name}") as create:
+        yield create
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -38,22 +37,10 @@ def nifi_client(nifi_settings) -> NiFiClient:
 @pytest.fixture(scope="module")
 def module_topics(kafka_config, request):
     """Factory: topics for this module only, deleted after it."""
-    from confluent_kafka.admin import AdminClient, NewTopic
+    from tests.kafka_topics import topic_factory
 
-    admin = AdminClient(kafka_config)
-    created: list[str] = []
-
-    def create(base: str, partitions: int = 1) -> str:
-        name = f"test-nifi-{request.module.__name__.rsplit('.', 1)[-1][5:]}-{base}-{uuid.uuid4().hex[:8]}"
-        for future in admin.create_topics([NewTopic(name, partitions, 1)]).values():
-            future.result(timeout=30)
-        created.append(name)
-        return name
-
-    yield create
-    if created:
-        for future in admin.delete_topics(created).values():
-            future.result(timeout=30)
+    with topic_factory(kafka_config, f"test-nifi-{request.module.__name__.rsplit('.', 1)[-1][5:]}") as create:
+        yield create
 
 
 @pytest.fixture(scope="module")

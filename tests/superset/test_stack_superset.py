@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from stack import secretfile
 from stack import superset as superset_stack
 from stack.settings import Settings
 
@@ -20,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_a_generated_secret_is_private_long_and_kept(tmp_path):
     path = tmp_path / "superset" / "secret_key"
-    first = superset_stack._generated(path, 42)
+    first = secretfile.generated(path, 42)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert len(first) >= 32
-    assert superset_stack._generated(path, 42) == first
+    assert secretfile.generated(path, 42) == first
 
 
 def test_superset_refuses_a_weak_secret_key_in_one_sentence():
