@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # The marts that change while matches are played; seeds and the fitted tables do not.
 LIVE_SELECTION = ("scoreboard+", "match_timeline+", "player_performance+", "team_momentum+",
-                  "fantasy_points+", "shot_xg+", "win_probability+")
+                  "fantasy_points+", "shot_xg+", "team_ratings+", "win_probability+")
 
 log = logging.getLogger("dbt_project.transform_loop")
 

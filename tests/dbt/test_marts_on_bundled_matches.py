@@ -19,7 +19,7 @@ from dbt_project.evaluate.landing import create_tables, drop_tables, land
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 DATA = Path(__file__).parent / "data"
-MARTS = ("scoreboard", "match_timeline", "player_performance", "team_momentum", "shot_xg", "win_probability",
+MARTS = ("scoreboard", "match_timeline", "player_performance", "team_momentum", "shot_xg", "team_ratings", "win_probability",
          "fantasy_points")
 
 pytestmark = pytest.mark.integration

@@ -1,12 +1,5 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
 
-{%- set features = [
-    'intercept', 'distance', 'log_distance', 'angle', 'head', 'other_body_part', 'free_kick', 'corner',
-    'set_piece', 'head_distance', 'first_time', 'one_on_one', 'open_goal', 'under_pressure', 'from_counter',
-    'volley', 'unusual_technique', 'no_assist', 'through_ball', 'cross', 'cut_back', 'opponents_in_cone',
-    'keeper_out_of_cone', 'keeper_to_goal', 'nearest_opponent', 'opponent_within_2', 'keeper_share',
-    'penalty_conversion'] %}
-
 -- Every shot with our xG next to the provider's xG: a logistic model (coefficients fitted by
 -- dbt_project.fitting on StatsBomb shots and seeded) of the location, body part, situation,
 -- technique, first time, one on one, open goal, pressure, counter-attack, the kind of key
@@ -21,9 +14,34 @@ with changed as (
 
 coefficients as (
     select
-        {%- for feature in features %}
-        max(case when feature = '{{ feature }}' then coefficient end) as b_{{ feature }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        max(case when feature = 'intercept' then coefficient end) as b_intercept,
+        max(case when feature = 'distance' then coefficient end) as b_distance,
+        max(case when feature = 'log_distance' then coefficient end) as b_log_distance,
+        max(case when feature = 'angle' then coefficient end) as b_angle,
+        max(case when feature = 'head' then coefficient end) as b_head,
+        max(case when feature = 'other_body_part' then coefficient end) as b_other_body_part,
+        max(case when feature = 'free_kick' then coefficient end) as b_free_kick,
+        max(case when feature = 'corner' then coefficient end) as b_corner,
+        max(case when feature = 'set_piece' then coefficient end) as b_set_piece,
+        max(case when feature = 'head_distance' then coefficient end) as b_head_distance,
+        max(case when feature = 'first_time' then coefficient end) as b_first_time,
+        max(case when feature = 'one_on_one' then coefficient end) as b_one_on_one,
+        max(case when feature = 'open_goal' then coefficient end) as b_open_goal,
+        max(case when feature = 'under_pressure' then coefficient end) as b_under_pressure,
+        max(case when feature = 'from_counter' then coefficient end) as b_from_counter,
+        max(case when feature = 'volley' then coefficient end) as b_volley,
+        max(case when feature = 'unusual_technique' then coefficient end) as b_unusual_technique,
+        max(case when feature = 'no_assist' then coefficient end) as b_no_assist,
+        max(case when feature = 'through_ball' then coefficient end) as b_through_ball,
+        max(case when feature = 'cross' then coefficient end) as b_cross,
+        max(case when feature = 'cut_back' then coefficient end) as b_cut_back,
+        max(case when feature = 'opponents_in_cone' then coefficient end) as b_opponents_in_cone,
+        max(case when feature = 'keeper_out_of_cone' then coefficient end) as b_keeper_out_of_cone,
+        max(case when feature = 'keeper_to_goal' then coefficient end) as b_keeper_to_goal,
+        max(case when feature = 'nearest_opponent' then coefficient end) as b_nearest_opponent,
+        max(case when feature = 'opponent_within_2' then coefficient end) as b_opponent_within_2,
+        max(case when feature = 'keeper_share' then coefficient end) as b_keeper_share,
+        max(case when feature = 'penalty_conversion' then coefficient end) as b_penalty_conversion
     from {{ ref('xg_coefficients') }}
 ),
 
@@ -46,6 +64,8 @@ shots as (
         e.event_type in ('GOAL', 'PENALTY_GOAL') as is_goal,
         {{ shot_body_part('e.body_part') }} as body_part,
         {{ shot_situation('e.event_type', 'e.shot_type', 'e.play_pattern') }} as situation,
+        e.location_x * 1.2 as shot_x,
+        e.location_y * 0.8 as shot_y,
         {{ shot_distance('e.location_x * 1.2', 'e.location_y * 0.8') }} as distance,
         {{ shot_angle('e.location_x * 1.2', 'e.location_y * 0.8') }} as angle,
         e.shot_technique,
@@ -86,7 +106,8 @@ shot_features as (
         case
             when shots.opponents_in_cone is null then 0
             when shots.keeper_x is null then 1
-            when {{ in_shot_cone('shots.keeper_x', 'shots.keeper_y', 'shots.location_x * 1.2', 'shots.location_y * 0.8') }}
+            when
+                {{ in_shot_cone('shots.keeper_x', 'shots.keeper_y', 'shots.shot_x', 'shots.shot_y') }}
                 then 0
             else 1
         end as is_keeper_out_of_cone,
@@ -105,7 +126,10 @@ shot_features as (
             when shots.opponents_in_cone is null then 0
             when shots.keeper_x is null then least(shots.distance / greatest(shots.distance, 1), 1.5)
             else least(
-                sqrt(power(shots.keeper_x - shots.location_x * 1.2, 2) + power(shots.keeper_y - shots.location_y * 0.8, 2))
+                sqrt(
+                    power(shots.keeper_x - shots.shot_x, 2)
+                    + power(shots.keeper_y - shots.shot_y, 2)
+                )
                 / greatest(shots.distance, 1),
                 1.5
             )
