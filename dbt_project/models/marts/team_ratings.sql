@@ -24,7 +24,8 @@ with recursive changed as (
 
 seed_through as (
     -- The last day the seed's ratings speak for: the var, else the seed's last day (one row).
-    select coalesce({{ "'" ~ seed_through ~ "'::date" if seed_through else 'null::date' }}, max(rated_after)) as last_day
+    select
+        coalesce({{ "'" ~ seed_through ~ "'::date" if seed_through else 'null::date' }}, max(rated_after)) as last_day
     from {{ ref('elo_ratings') }}
 ),
 

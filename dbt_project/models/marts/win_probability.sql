@@ -119,10 +119,7 @@ states as (
         mi.extra_time,
         coalesce(s.home_score, 0) as home_score,
         coalesce(s.away_score, 0) as away_score,
-        exists(
-            select 1 from shots as sh
-            where sh.match_id = mi.match_id
-        ) as has_shots
+        mi.match_id in (select sh.match_id from shots as sh) as has_shots
     from minutes as mi
     left join scores_from as s
         on
@@ -132,27 +129,41 @@ states as (
             and s.clock_so_far < coalesce(s.next_clock, 2147483647)
 ),
 
+sent_off_so_far as (
+    -- Players sent off up to and including each minute (only matches with a card join).
+    select
+        st.match_id,
+        st.minute,
+        count(*) filter (where so.team_side = 'home') as home_sent_off,
+        count(*) filter (where so.team_side = 'away') as away_sent_off
+    from states as st
+    inner join sent_off as so on st.match_id = so.match_id and st.minute >= so.minute
+    group by st.match_id, st.minute
+),
+
+xg_so_far as (
+    -- Our xG of each team's shots up to and including each minute (only matches with shots).
+    select
+        st.match_id,
+        st.minute,
+        coalesce(sum(sh.xg) filter (where sh.team_side = 'home'), 0) as home_xg,
+        coalesce(sum(sh.xg) filter (where sh.team_side = 'away'), 0) as away_xg
+    from states as st
+    inner join shots as sh on st.match_id = sh.match_id and st.minute >= sh.minute
+    group by st.match_id, st.minute
+),
+
 in_play as (
-    -- Players sent off and xG created up to and including each minute.
     select
         st.*,
-        (
-            select count(*) from sent_off as so
-            where so.match_id = st.match_id and so.team_side = 'home' and so.minute <= st.minute
-        ) as home_sent_off,
-        (
-            select count(*) from sent_off as so
-            where so.match_id = st.match_id and so.team_side = 'away' and so.minute <= st.minute
-        ) as away_sent_off,
-        case when st.has_shots then (
-            select coalesce(sum(sh.xg), 0) from shots as sh
-            where sh.match_id = st.match_id and sh.team_side = 'home' and sh.minute <= st.minute
-        ) end as home_xg,
-        case when st.has_shots then (
-            select coalesce(sum(sh.xg), 0) from shots as sh
-            where sh.match_id = st.match_id and sh.team_side = 'away' and sh.minute <= st.minute
-        ) end as away_xg
+        coalesce(so.home_sent_off, 0) as home_sent_off,
+        coalesce(so.away_sent_off, 0) as away_sent_off,
+        -- A match whose feed has shots but none yet: 0 xG each; a feed without shots: null.
+        case when st.has_shots then coalesce(xg.home_xg, 0) end as home_xg,
+        case when st.has_shots then coalesce(xg.away_xg, 0) end as away_xg
     from states as st
+    left join sent_off_so_far as so on st.match_id = so.match_id and st.minute = so.minute
+    left join xg_so_far as xg on st.match_id = xg.match_id and st.minute = xg.minute
 ),
 
 pre_match as (
