@@ -12,7 +12,20 @@ MARTS_YML = Path(__file__).resolve().parent / "models" / "marts" / "marts.yml"
 LIVE_TAG = "live"
 
 
+def _live_models(marts_yml: Path) -> list[dict]:
+    models = yaml.safe_load(marts_yml.read_text())["models"]
+    return [model for model in models if LIVE_TAG in (model.get("config") or {}).get("tags", [])]
+
+
 def live_marts(marts_yml: Path = MARTS_YML) -> tuple[str, ...]:
     """Names of the marts tagged live, in the order marts.yml lists them."""
-    models = yaml.safe_load(marts_yml.read_text())["models"]
-    return tuple(model["name"] for model in models if LIVE_TAG in (model.get("config") or {}).get("tags", []))
+    return tuple(model["name"] for model in _live_models(marts_yml))
+
+
+def shown_marts(marts_yml: Path = MARTS_YML) -> tuple[str, ...]:
+    """The live marts Superset shows: all but those whose `meta` says `dashboards: false` (a
+    mart that only feeds others, such as team_ratings for win_probability)."""
+    return tuple(
+        model["name"] for model in _live_models(marts_yml)
+        if ((model.get("config") or {}).get("meta") or {}).get("dashboards", True)
+    )

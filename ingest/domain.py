@@ -96,6 +96,17 @@ class MatchEvent(EventParties):
     body_part: str | None = None
     shot_type: str | None = None
     play_pattern: str | None = None
+    # Shots: what a shot's xG depends on beyond its location (see the match-events contract).
+    shot_technique: str | None = None
+    first_time: bool | None = None
+    one_on_one: bool | None = None
+    open_goal: bool | None = None
+    assist_type: str | None = None
+    opponents_in_cone: int | None = None
+    goalkeeper_x: float | None = None
+    goalkeeper_y: float | None = None
+    nearest_opponent_distance: float | None = None
+    under_pressure: bool | None = None
     # The contract's outcome (ingest.vocabulary.OUTCOMES); the provider's own words beside it.
     outcome: str | None = None
     provider_outcome: str | None = None

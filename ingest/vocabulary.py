@@ -30,6 +30,8 @@ OUTCOMES = tuple(dict.fromkeys((*SHOT_OUTCOMES, *PASS_OUTCOMES, *CONTEST_OUTCOME
 BODY_PARTS = ("RIGHT_FOOT", "LEFT_FOOT", "HEAD", OTHER)
 # The situation a shot was taken in.
 SHOT_SITUATIONS = ("OPEN_PLAY", "PENALTY", "FREE_KICK", "CORNER", "KICK_OFF", OTHER)
+# The technique of a shot, where the provider tells it.
+SHOT_TECHNIQUES = ("NORMAL", "VOLLEY", "HALF_VOLLEY", "LOB", "OVERHEAD_KICK", "BACKHEEL", "DIVING_HEADER", OTHER)
 # How the possession of an event started.
 PLAY_PATTERNS = (
     "REGULAR_PLAY", "FROM_CORNER", "FROM_FREE_KICK", "FROM_THROW_IN", "FROM_GOAL_KICK", "FROM_KEEPER",
@@ -41,6 +43,7 @@ MATCH_EVENT_TERMS = {
     "outcome": OUTCOMES,
     "body_part": BODY_PARTS,
     "shot_type": SHOT_SITUATIONS,
+    "shot_technique": SHOT_TECHNIQUES,
     "play_pattern": PLAY_PATTERNS,
 }
 

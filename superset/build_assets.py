@@ -17,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dbt_project.live_marts import live_marts  # noqa: E402
+from dbt_project.live_marts import shown_marts  # noqa: E402
 from ingest.vocabulary import UNDER_WAY  # noqa: E402
 from superset_api import SupersetApi, SupersetApiError  # noqa: E402
 
@@ -25,7 +25,7 @@ REFRESH_SECONDS = 30
 DATABASE = "matchday"
 # Physical datasets: the live marts that dbt builds (tagged `live` in marts.yml), and the
 # pipeline's own tables for its health.
-DATASETS = {**dict.fromkeys(live_marts(), "marts"), "pipeline_metrics": "streaming", "dead_letter": "streaming"}
+DATASETS = {**dict.fromkeys(shown_marts(), "marts"), "pipeline_metrics": "streaming", "dead_letter": "streaming"}
 CREDIT = "Data provided by StatsBomb (StatsBomb open data, replayed as a live feed)."
 LIVE_STATUSES = "(" + ", ".join(f"'{status}'" for status in UNDER_WAY) + ")"
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import psycopg2
@@ -21,6 +21,7 @@ from dbt_project.fitting import FittingError
 from dbt_project.fitting.metrics import (
     binary_brier,
     binary_log_loss,
+    calibration_error,
     expected_calibration_error,
     multiclass_brier,
     multiclass_log_loss,
@@ -28,6 +29,10 @@ from dbt_project.fitting.metrics import (
     roc_auc,
 )
 from dbt_project.fitting.results import EXTRA_TIME_MINUTES, REGULAR_MINUTES, load_results, with_reliable_minutes
+from dbt_project.fitting.wp_fit import FIT_FROM
+
+# The last day of the results the goal rates were fitted on (python -m dbt_project.fitting --fit-to).
+FIT_TO = date(2015, 12, 31)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
@@ -107,57 +112,102 @@ def load_inputs(conn, settings: EvaluationSettings):
     return by_id, len(files)
 
 
-def build_models() -> None:
+def build_models(settings: EvaluationSettings) -> None:
+    """Build the models on the evaluation tables. The ratings start from the seed as it stood
+    the day before EVAL_FROM and learn only from the evaluation matches the pipeline lands,
+    as they would in a live season."""
     env = {**os.environ, "STREAMING_TABLE_PREFIX": PREFIX, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
+    seed_through = settings.date_from - timedelta(days=1)
     command = [str(Path(sys.executable).with_name("dbt")), "run", "--full-refresh", "--quiet",
-               "--select", "+win_probability", "+shot_xg", "--exclude", "resource_type:seed"]
+               "--select", "+win_probability", "+shot_xg", "--exclude", "resource_type:seed",
+               "--vars", json.dumps({"ratings_seed_through": seed_through.isoformat()})]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise EvaluationError(f"dbt run failed on the evaluation data: {(done.stdout + done.stderr).strip()[-800:]}")
+
+
+def base_rates(fit_from: date = FIT_FROM, fit_to: date = FIT_TO) -> tuple[float, float, float]:
+    """Home win, draw and away win frequencies after 90 minutes in the fitting matches (the
+    internationals the goal rates were fitted on): the forecast that knows no team."""
+    fitting = [r for r in with_reliable_minutes(load_results(SHARED / "results" / "international"))
+               if fit_from <= r.date <= fit_to]
+    counts = [0, 0, 0]
+    for r in fitting:
+        counts[state_outcome(r, REGULAR_MINUTES)] += 1
+    return tuple(c / len(fitting) for c in counts)
+
+
+def _figures(forecasts, outcomes, last_f, last_o) -> dict[str, float]:
+    return {
+        "rps": ranked_probability_score(forecasts, outcomes),
+        "brier": multiclass_brier(forecasts, outcomes),
+        "log_loss": multiclass_log_loss(forecasts, outcomes),
+        "ece": expected_calibration_error(forecasts, outcomes),
+        "rps_last10": ranked_probability_score(last_f, last_o),
+        "ece_last10": expected_calibration_error(last_f, last_o),
+    }
+
+
+def _xg_figures(xg: list[float], goals: list[int]) -> dict[str, float]:
+    return {
+        "auc": roc_auc(xg, goals),
+        "log_loss": binary_log_loss(xg, goals),
+        "brier": binary_brier(xg, goals),
+        "ece": calibration_error(xg, goals),
+        "xg_per_goal": sum(xg) / max(sum(goals), 1),
+    }
 
 
 def score(conn, results: dict, shot_matches: int) -> dict:
     with conn.cursor() as cursor:
         cursor.execute(f"select match_id, minute, p_home, p_draw, p_away from marts.{PREFIX}win_probability")
         states = cursor.fetchall()
-        cursor.execute(f"select xg, is_goal from marts.{PREFIX}shot_xg")
+        cursor.execute(f"select xg, is_goal, provider_xg from marts.{PREFIX}shot_xg")
         shots = cursor.fetchall()
-    forecasts, outcomes, last_f, last_o = [], [], [], []
     states = [s for s in states if s[0] in results]  # the shot matches have states too
+    pre_match = {match_id: (p_home, p_draw, p_away) for match_id, minute, p_home, p_draw, p_away in states
+                 if minute == 0}
+    rates = base_rates()
+    ours: tuple[list, list, list, list] = ([], [], [], [])
+    baselines = {"pre_match_elo": ([], [], [], []), "base_rates": ([], [], [], [])}
     for match_id, minute, p_home, p_draw, p_away in states:
         result = results[match_id]
         end = EXTRA_TIME_MINUTES if result.went_to_extra_time else REGULAR_MINUTES
         if minute > end:
             continue  # the SQL model also forecasts added-time minutes; the states end at 90 or 120
-        forecast, observed = (p_home, p_draw, p_away), state_outcome(result, minute)
-        forecasts.append(forecast)
-        outcomes.append(observed)
+        observed = state_outcome(result, minute)
         phase_end, length = (EXTRA_TIME_MINUTES, 30) if minute > REGULAR_MINUTES else (REGULAR_MINUTES, 90)
-        if minute >= phase_end - length * 0.1:
-            last_f.append(forecast)
-            last_o.append(observed)
-    if not forecasts or not shots:
+        last = minute >= phase_end - length * 0.1
+        for forecast, lists in (((p_home, p_draw, p_away), ours), (pre_match[match_id], baselines["pre_match_elo"]),
+                                (rates, baselines["base_rates"])):
+            lists[0].append(forecast)
+            lists[1].append(observed)
+            if last:
+                lists[2].append(forecast)
+                lists[3].append(observed)
+    if not ours[0] or not shots:
         raise EvaluationError("No match or no shot to evaluate: check EVAL_FROM/EVAL_TO and EVAL_STATSBOMB_COMPETITION.")
-    xg = [float(p) for p, _ in shots]
-    goals = [int(g) for _, g in shots]
+    xg = [float(p) for p, _, _ in shots]
+    goals = [int(g) for _, g, _ in shots]
+    with_provider = [(float(p), int(g), float(q)) for p, g, q in shots if q is not None]
     return {
         "win_probability": {
             "matches": len({s[0] for s in states}),
-            "states": len(forecasts),
-            "rps": ranked_probability_score(forecasts, outcomes),
-            "brier": multiclass_brier(forecasts, outcomes),
-            "log_loss": multiclass_log_loss(forecasts, outcomes),
-            "ece": expected_calibration_error(forecasts, outcomes),
-            "rps_last10": ranked_probability_score(last_f, last_o),
-            "ece_last10": expected_calibration_error(last_f, last_o),
-            "states_last10": len(last_f),
+            "states": len(ours[0]),
+            "states_last10": len(ours[2]),
+            **_figures(*ours),
+            "baselines": {name: _figures(*lists) for name, lists in baselines.items()},
+            "base_rates": dict(zip(("home", "draw", "away"), rates)),
         },
         "xg": {
             "matches": shot_matches,
             "shots": len(xg),
-            "auc": roc_auc(xg, goals),
-            "log_loss": binary_log_loss(xg, goals),
-            "brier": binary_brier(xg, goals),
+            **_xg_figures(xg, goals),
+            "same_shots_with_provider_xg": {
+                "shots": len(with_provider),
+                "ours": _xg_figures([p for p, _, _ in with_provider], [g for _, g, _ in with_provider]),
+                "provider": _xg_figures([q for _, _, q in with_provider], [g for _, g, _ in with_provider]),
+            },
         },
     }
 
@@ -168,7 +218,7 @@ def main() -> int:
         started = time.monotonic()
         conn = _connect()
         results, shot_matches = load_inputs(conn, settings)
-        build_models()
+        build_models(settings)
         report = score(conn, results, shot_matches)
     except (EvaluationError, FittingError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -180,12 +230,15 @@ def main() -> int:
         "seconds": round(time.monotonic() - started, 1),
     }
     wp, xg = report["win_probability"], report["xg"]
-    print(f"{'model':<16}{'figure':<12}{'value':>10}")
+    pre, rates = wp["baselines"]["pre_match_elo"], wp["baselines"]["base_rates"]
+    print(f"{'win probability':<16}{'figure':<12}{'ours':>10}{'pre-match':>11}{'base rates':>11}")
     for name in ("rps", "brier", "log_loss", "ece", "rps_last10", "ece_last10"):
-        print(f"{'win_probability':<16}{name:<12}{wp[name]:>10.4f}")
+        print(f"{'':<16}{name:<12}{wp[name]:>10.4f}{pre[name]:>11.4f}{rates[name]:>11.4f}")
     print(f"{'':<16}{'matches':<12}{wp['matches']:>10}\n{'':<16}{'states':<12}{wp['states']:>10}")
-    for name in ("auc", "log_loss", "brier"):
-        print(f"{'xg':<16}{name:<12}{xg[name]:>10.4f}")
+    same = xg["same_shots_with_provider_xg"]
+    print(f"{'xg':<16}{'figure':<12}{'ours':>10}{'provider':>11}   (the {same['shots']} shots with provider xG)")
+    for name in ("auc", "log_loss", "brier", "ece", "xg_per_goal"):
+        print(f"{'':<16}{name:<12}{same['ours'][name]:>10.4f}{same['provider'][name]:>11.4f}")
     print(f"{'':<16}{'matches':<12}{xg['matches']:>10}\n{'':<16}{'shots':<12}{xg['shots']:>10}")
     settings.report.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     print(f"Wrote {settings.report}.")

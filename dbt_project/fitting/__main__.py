@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from dbt_project.fitting import FittingError
+from dbt_project.fitting.inplay import fit_inplay
 from dbt_project.fitting.results import load_results
 from dbt_project.fitting.seeds import write_elo_ratings, write_goal_time_profile, write_parameters
 from dbt_project.fitting.wp_fit import evaluation_matches, fit_model, rate_all, score_states, states
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace) -> dict:
     results = load_results(args.data_dir / "results" / "international")
     rated, _ = rate_all(results)
     model, fitted_matches = fit_model(rated, args.fit_to)
-    write_parameters(model, args.seeds_dir / "win_probability_parameters.csv")
+    inplay = fit_inplay(args.data_dir / "statsbomb", list(model.remaining_share))
+    write_parameters(model, inplay, args.seeds_dir / "win_probability_parameters.csv")
     write_goal_time_profile(model, args.seeds_dir / "goal_time_profile.csv")
     write_elo_ratings(rated, args.evaluate_from, args.seeds_dir / "elo_ratings.csv")
 
@@ -68,6 +70,8 @@ def run(args: argparse.Namespace) -> dict:
             "shots": xg.holdout_shots,
             **xg.holdout_metrics,
             "statsbomb_xg": xg.provider_metrics,
+            "train_penalties": xg.train_penalties,
+            "penalty_conversion": xg.penalty_conversion,
         },
         "win_probability": {
             "fitted_matches": fitted_matches,
@@ -76,6 +80,13 @@ def run(args: argparse.Namespace) -> dict:
             "evaluated_to": args.evaluate_to.isoformat(),
             "matches": len(evaluated),
             **figures,
+        },
+        "in_play": {
+            "fitted_matches": inplay.matches,
+            "red_cards": inplay.red_cards,
+            "red_card_own": inplay.red_card_own,
+            "red_card_opponent": inplay.red_card_opponent,
+            "xg_shrinkage": inplay.xg_shrinkage,
         },
     }
 

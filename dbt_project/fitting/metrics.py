@@ -86,3 +86,14 @@ def expected_calibration_error(
             sums[b][2] += 1.0 if outcome == k else 0.0
         per_class.append(sum(abs(sp - sy) for _, sp, sy in sums) / len(outcomes))
     return sum(per_class) / classes
+
+
+def calibration_error(probabilities: Sequence[float], labels: Sequence[int], bins: int = 10) -> float:
+    """ECE of a binary forecast: equal-width bins of the probability, the count-weighted
+    |mean forecast - observed frequency|."""
+    sums = [[0.0, 0.0] for _ in range(bins)]  # sum of p, sum of y
+    for p, y in zip(probabilities, labels, strict=True):
+        b = min(int(p * bins), bins - 1)
+        sums[b][0] += p
+        sums[b][1] += y
+    return sum(abs(sp - sy) for sp, sy in sums) / len(labels)

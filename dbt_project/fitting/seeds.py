@@ -7,10 +7,11 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from dbt_project.fitting.inplay import InPlayFit
 from dbt_project.fitting.win_probability import MAX_GOALS, GoalRateModel
 
 
-def write_parameters(model: GoalRateModel, path: Path) -> None:
+def write_parameters(model: GoalRateModel, inplay: InPlayFit, path: Path) -> None:
     rows = [
         ("intercept", model.intercept, "log expected regular-time goals at equal ratings, neutral venue"),
         ("elo", model.elo, "per 400 Elo points of rating difference (own minus opponent)"),
@@ -18,6 +19,9 @@ def write_parameters(model: GoalRateModel, path: Path) -> None:
         ("away", model.away, "added for the away team at a non-neutral venue"),
         ("extra_time_factor", model.extra_time_factor, "extra-time goal rate / pre-match rate per minute"),
         ("max_goals", float(MAX_GOALS), "goals per team summed over in the Poisson sums"),
+        ("red_card_own", inplay.red_card_own, "rate factor, per player sent off, of the team that lost him"),
+        ("red_card_opponent", inplay.red_card_opponent, "rate factor, per player sent off, of the opponent"),
+        ("xg_shrinkage", inplay.xg_shrinkage, "pseudo-goals of the pre-match rate in the live-xG update"),
     ]
     _write(path, ["parameter", "value", "description"],
            [(name, f"{value:.10f}", description) for name, value, description in rows])

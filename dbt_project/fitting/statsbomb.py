@@ -25,4 +25,8 @@ def load_shots(statsbomb_dir: Path, match_id: int) -> list[Shot]:
             events = json.load(handle)
     except (OSError, ValueError) as error:
         raise DataNotFoundError(f"cannot read the StatsBomb events {path}: {error}") from error
-    return [shot for event in events if (shot := shot_from_event(match_id, event))]
+    by_id = {event["id"]: event for event in events}
+    return [
+        shot for event in events
+        if (shot := shot_from_event(match_id, event, by_id.get((event.get("shot") or {}).get("key_pass_id"))))
+    ]

@@ -8,6 +8,25 @@
     abs(atan2(({{ y }}) - 40.0 + 4.0, 120.0 - ({{ x }})) - atan2(({{ y }}) - 40.0 - 4.0, 120.0 - ({{ x }})))
 {%- endmacro %}
 
+{#- Whether the point (px, py) lies in the triangle between the shooter (x, y) and the posts,
+    as ingest/providers/statsbomb/spec.py in_shot_cone. -#}
+{% macro in_shot_cone(px, py, x, y) -%}
+    (
+        not (
+            (
+                (({{ px }}) - 120.0) * (({{ y }}) - 36.0) - (({{ x }}) - 120.0) * (({{ py }}) - 36.0) < 0
+                or (({{ px }}) - 120.0) * (36.0 - 44.0) < 0
+                or (({{ px }}) - ({{ x }})) * (44.0 - ({{ y }})) - (120.0 - ({{ x }})) * (({{ py }}) - ({{ y }})) < 0
+            )
+            and (
+                (({{ px }}) - 120.0) * (({{ y }}) - 36.0) - (({{ x }}) - 120.0) * (({{ py }}) - 36.0) > 0
+                or (({{ px }}) - 120.0) * (36.0 - 44.0) > 0
+                or (({{ px }}) - ({{ x }})) * (44.0 - ({{ y }})) - (120.0 - ({{ x }})) * (({{ py }}) - ({{ y }})) > 0
+            )
+        )
+    )
+{%- endmacro %}
+
 {#- Body part and situation of a shot (the contract's terms), as dbt_project/fitting/shots.py defines them. -#}
 {% macro shot_body_part(body_part) -%}
     case

@@ -105,6 +105,16 @@ CREATE TABLE IF NOT EXISTS streaming.match_events (
     body_part text,
     shot_type text,
     play_pattern text,
+    shot_technique text,
+    first_time boolean,
+    one_on_one boolean,
+    open_goal boolean,
+    assist_type text,
+    opponents_in_cone bigint,
+    goalkeeper_x double precision,
+    goalkeeper_y double precision,
+    nearest_opponent_distance double precision,
+    under_pressure boolean,
     outcome text,
     provider_outcome text,
     home_score bigint,
@@ -146,6 +156,16 @@ ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS xg double precision;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS body_part text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS shot_type text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS play_pattern text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS shot_technique text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS first_time boolean;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS one_on_one boolean;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS open_goal boolean;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS assist_type text;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS opponents_in_cone bigint;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS goalkeeper_x double precision;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS goalkeeper_y double precision;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS nearest_opponent_distance double precision;
+ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS under_pressure boolean;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS outcome text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS provider_outcome text;
 ALTER TABLE streaming.match_events ADD COLUMN IF NOT EXISTS home_score bigint;

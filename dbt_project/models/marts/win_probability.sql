@@ -1,9 +1,15 @@
 -- In-play win probability per match and minute: independent Poisson goals over the time
--- left, expected goals from pre-match Elo ratings (seed elo_ratings, rated before the match
--- day) and the parameters fitted by dbt_project.fitting. The forecast is the result at the
--- end of the phase being played: 90 minutes, then 120 once extra time has started.
--- Teams without a rating (club teams so far) play at the initial 1500. Home advantage
--- applies unless the match is known to be played at a neutral venue.
+-- left. Each team's expected goals come from the teams' Elo ratings at kick-off (team_ratings,
+-- which learns from every finished match) and the parameters fitted by dbt_project.fitting,
+-- and are then moved by what the match has shown so far:
+--   - red cards: each player sent off multiplies his team's remaining scoring rate by
+--     red_card_own and the opponent's by red_card_opponent;
+--   - live xG: where the feed has shots, a team's rate for the time left is its pre-match rate
+--     x (a + its xG so far) / (a + the xG its pre-match rate expected so far), a = xg_shrinkage
+--     (pseudo-goals of the pre-match expectation; no shots in the feed leave the rate as it is).
+-- The forecast is the result at the end of the phase being played: 90 minutes, then 120 once
+-- extra time has started. Home advantage applies unless the venue is known to be neutral.
+-- Also per minute: the expected final score and the next goal (home, away or none).
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
 
 with changed as (
@@ -17,37 +23,44 @@ parameters as (
         max(case when parameter = 'home' then value end) as home,
         max(case when parameter = 'away' then value end) as away,
         max(case when parameter = 'extra_time_factor' then value end) as extra_time_factor,
-        max(case when parameter = 'max_goals' then value end)::integer as max_goals
+        max(case when parameter = 'max_goals' then value end)::integer as max_goals,
+        max(case when parameter = 'red_card_own' then value end) as red_card_own,
+        max(case when parameter = 'red_card_opponent' then value end) as red_card_opponent,
+        max(case when parameter = 'xg_shrinkage' then value end) as xg_shrinkage
     from {{ ref('win_probability_parameters') }}
 ),
 
-matches as (
+rated as (
+    -- The ratings as they stood at kick-off.
     select
-        match_id,
-        home_team,
-        away_team,
-        is_neutral_venue,
-        coalesce(match_date, updated_at::date) as match_date
-    from {{ ref('scoreboard') }}
-    where match_id in (select changed.match_id from changed)
+        r.match_id,
+        r.is_neutral_venue,
+        r.home_rating - r.away_rating as rating_difference
+    from {{ ref('team_ratings') }} as r
+    where r.match_id in (select changed.match_id from changed)
 ),
 
-rated as (
+sent_off as (
     select
-        m.match_id,
-        m.is_neutral_venue,
-        coalesce(home_elo.rating, 1500) - coalesce(away_elo.rating, 1500) as rating_difference
-    from matches as m
-    left join lateral (
-        select e.rating from {{ ref('elo_ratings') }} as e
-        where e.team = m.home_team and e.rated_after < m.match_date
-        order by e.rated_after desc limit 1
-    ) as home_elo on true
-    left join lateral (
-        select e.rating from {{ ref('elo_ratings') }} as e
-        where e.team = m.away_team and e.rated_after < m.match_date
-        order by e.rated_after desc limit 1
-    ) as away_elo on true
+        match_id,
+        minute,
+        team_side
+    from {{ ref('stg_streaming__match_events') }}
+    where
+        event_type in ('RED_CARD', 'SECOND_YELLOW')
+        and period between 1 and 4
+        and team_side is not null
+        and match_id in (select changed.match_id from changed)
+),
+
+shots as (
+    select
+        match_id,
+        minute,
+        team_side,
+        xg
+    from {{ ref('shot_xg') }}
+    where match_id in (select changed.match_id from changed) and team_side is not null
 ),
 
 events as (
@@ -105,7 +118,8 @@ states as (
         mi.minute,
         mi.extra_time,
         coalesce(s.home_score, 0) as home_score,
-        coalesce(s.away_score, 0) as away_score
+        coalesce(s.away_score, 0) as away_score,
+        mi.match_id in (select sh.match_id from shots as sh) as has_shots
     from minutes as mi
     left join scores_from as s
         on
@@ -115,28 +129,96 @@ states as (
             and s.clock_so_far < coalesce(s.next_clock, 2147483647)
 ),
 
-goals_left as (
+sent_off_so_far as (
+    -- Players sent off up to and including each minute (only matches with a card join).
     select
-        s.match_id,
-        s.minute,
-        s.home_score,
-        s.away_score,
+        st.match_id,
+        st.minute,
+        count(*) filter (where so.team_side = 'home') as home_sent_off,
+        count(*) filter (where so.team_side = 'away') as away_sent_off
+    from states as st
+    inner join sent_off as so on st.match_id = so.match_id and st.minute >= so.minute
+    group by st.match_id, st.minute
+),
+
+xg_so_far as (
+    -- Our xG of each team's shots up to and including each minute (only matches with shots).
+    select
+        st.match_id,
+        st.minute,
+        coalesce(sum(sh.xg) filter (where sh.team_side = 'home'), 0) as home_xg,
+        coalesce(sum(sh.xg) filter (where sh.team_side = 'away'), 0) as away_xg
+    from states as st
+    inner join shots as sh on st.match_id = sh.match_id and st.minute >= sh.minute
+    group by st.match_id, st.minute
+),
+
+in_play as (
+    select
+        st.*,
+        coalesce(so.home_sent_off, 0) as home_sent_off,
+        coalesce(so.away_sent_off, 0) as away_sent_off,
+        -- A match whose feed has shots but none yet: 0 xG each; a feed without shots: null.
+        case when st.has_shots then coalesce(xg.home_xg, 0) end as home_xg,
+        case when st.has_shots then coalesce(xg.away_xg, 0) end as away_xg
+    from states as st
+    left join sent_off_so_far as so on st.match_id = so.match_id and st.minute = so.minute
+    left join xg_so_far as xg on st.match_id = xg.match_id and st.minute = xg.minute
+),
+
+pre_match as (
+    select
+        s.*,
         p.max_goals,
+        p.red_card_own,
+        p.red_card_opponent,
+        p.xg_shrinkage,
         exp(
             p.intercept + p.elo * r.rating_difference / 400.0 + case when r.is_neutral_venue then 0 else p.home end
-        ) as home_rate,
+        ) as home_pre_match_rate,
         exp(
             p.intercept - p.elo * r.rating_difference / 400.0 + case when r.is_neutral_venue then 0 else p.away end
-        ) as away_rate,
+        ) as away_pre_match_rate,
+        -- Share of a 90-minute goal expectation played so far, and still to come in the phase.
+        1.0 - g.share_left + p.extra_time_factor * greatest(least(s.minute, 120) - 90, 0) / 90.0 as share_played,
         case
             when s.minute < 90 then g.share_left
             when s.extra_time and s.minute < 120 then p.extra_time_factor * (120 - s.minute) / 90.0
             else 0
         end as share_left
-    from states as s
+    from in_play as s
     inner join rated as r on s.match_id = r.match_id
     cross join parameters as p
     left join {{ ref('goal_time_profile') }} as g on least(s.minute, 90) = g.minute
+),
+
+goals_left as (
+    select
+        pm.match_id,
+        pm.minute,
+        pm.home_score,
+        pm.away_score,
+        pm.max_goals,
+        pm.home_sent_off,
+        pm.away_sent_off,
+        pm.home_xg,
+        pm.away_xg,
+        pm.home_pre_match_rate
+        * power(pm.red_card_own, pm.home_sent_off) * power(pm.red_card_opponent, pm.away_sent_off)
+        * case
+            when pm.has_shots
+                then (pm.xg_shrinkage + pm.home_xg) / (pm.xg_shrinkage + pm.home_pre_match_rate * pm.share_played)
+            else 1.0
+        end as home_rate,
+        pm.away_pre_match_rate
+        * power(pm.red_card_own, pm.away_sent_off) * power(pm.red_card_opponent, pm.home_sent_off)
+        * case
+            when pm.has_shots
+                then (pm.xg_shrinkage + pm.away_xg) / (pm.xg_shrinkage + pm.away_pre_match_rate * pm.share_played)
+            else 1.0
+        end as away_rate,
+        pm.share_left
+    from pre_match as pm
 ),
 
 outcomes as (
@@ -145,6 +227,10 @@ outcomes as (
         gl.minute,
         gl.home_score,
         gl.away_score,
+        gl.home_sent_off,
+        gl.away_sent_off,
+        gl.home_xg,
+        gl.away_xg,
         gl.home_rate * gl.share_left as home_goals_left,
         gl.away_rate * gl.share_left as away_goals_left,
         sum(case
@@ -171,7 +257,9 @@ outcomes as (
     from goals_left as gl
     cross join lateral generate_series(0, gl.max_goals) as h (goals)
     cross join lateral generate_series(0, gl.max_goals) as a (goals)
-    group by gl.match_id, gl.minute, gl.home_score, gl.away_score, home_goals_left, away_goals_left
+    group by
+        gl.match_id, gl.minute, gl.home_score, gl.away_score, gl.home_sent_off, gl.away_sent_off, gl.home_xg,
+        gl.away_xg, home_goals_left, away_goals_left
 )
 
 select
@@ -183,8 +271,30 @@ select
     outcomes.p_home_raw / (outcomes.p_home_raw + outcomes.p_draw_raw + outcomes.p_away_raw) as p_home,
     outcomes.p_draw_raw / (outcomes.p_home_raw + outcomes.p_draw_raw + outcomes.p_away_raw) as p_draw,
     outcomes.p_away_raw / (outcomes.p_home_raw + outcomes.p_draw_raw + outcomes.p_away_raw) as p_away,
+    -- The expected final score of the phase being played.
     outcomes.home_score + outcomes.home_goals_left as expected_home_goals,
     outcomes.away_score + outcomes.away_goals_left as expected_away_goals,
+    -- The next goal: both teams' goals follow the same time profile, so the first of them is
+    -- the home team's with probability home / (home + away), and none comes with e^-(home + away).
+    case
+        when outcomes.home_goals_left + outcomes.away_goals_left > 0
+            then
+                outcomes.home_goals_left / (outcomes.home_goals_left + outcomes.away_goals_left)
+                * (1 - exp(-(outcomes.home_goals_left + outcomes.away_goals_left)))
+        else 0
+    end as p_next_goal_home,
+    case
+        when outcomes.home_goals_left + outcomes.away_goals_left > 0
+            then
+                outcomes.away_goals_left / (outcomes.home_goals_left + outcomes.away_goals_left)
+                * (1 - exp(-(outcomes.home_goals_left + outcomes.away_goals_left)))
+        else 0
+    end as p_next_goal_away,
+    exp(-(outcomes.home_goals_left + outcomes.away_goals_left)) as p_no_more_goals,
+    11 - outcomes.home_sent_off as home_players,
+    11 - outcomes.away_sent_off as away_players,
+    outcomes.home_xg,
+    outcomes.away_xg,
     changed.source_landed_at
 from outcomes
 inner join changed on outcomes.match_id = changed.match_id

@@ -79,7 +79,19 @@ def _events(events: list[dict[str, Any]]):
             fields["xg"] = _finite(shot.get("statsbomb_xg"))
             fields["body_part"] = spec.term(spec.BODY_PARTS, (shot.get("body_part") or {}).get("name"))
             fields["shot_type"] = spec.term(spec.SHOT_SITUATIONS, (shot.get("type") or {}).get("name"))
+            fields["shot_technique"] = spec.term(spec.SHOT_TECHNIQUES, (shot.get("technique") or {}).get("name"))
+            fields["first_time"] = bool(shot.get("first_time"))
+            fields["one_on_one"] = bool(shot.get("one_on_one"))
+            fields["open_goal"] = bool(shot.get("open_goal"))
             key_pass = by_id.get(shot.get("key_pass_id"))
+            fields["assist_type"] = spec.assist_type(key_pass)
+            frame = spec.freeze_frame_context(event["location"], shot.get("freeze_frame"))
+            if frame:
+                fields["opponents_in_cone"] = frame["opponents_in_cone"]
+                fields["nearest_opponent_distance"] = frame["nearest_opponent_distance"]
+                if frame["goalkeeper_x"] is not None:
+                    fields["goalkeeper_x"] = _percent(frame["goalkeeper_x"], spec.PITCH_LENGTH)
+                    fields["goalkeeper_y"] = _percent(frame["goalkeeper_y"], spec.PITCH_WIDTH)
             if key_pass is not None and key_pass.get("player"):
                 fields["assist_player_id"] = key_pass["player"]["id"]
                 fields["assist_player_name"] = key_pass["player"]["name"]
@@ -149,6 +161,7 @@ def _events(events: list[dict[str, Any]]):
             outcome=outcome,
             provider_outcome=provider_outcome,
             play_pattern=spec.term(spec.PLAY_PATTERNS, (event.get("play_pattern") or {}).get("name")),
+            under_pressure=bool(event.get("under_pressure")),
             counts=frozenset(counts),
             lineup=lineup,
             **fields,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ingest import vocabulary
 
 PROVIDER = "statsbomb"
@@ -79,6 +81,10 @@ OUTCOMES_BY_TYPE = {
 BODY_PARTS = {"Right Foot": "RIGHT_FOOT", "Left Foot": "LEFT_FOOT", "Head": "HEAD", "Other": "OTHER"}
 SHOT_SITUATIONS = {"Open Play": "OPEN_PLAY", "Penalty": "PENALTY", "Free Kick": "FREE_KICK", "Corner": "CORNER",
                    "Kick Off": "KICK_OFF"}
+SHOT_TECHNIQUES = {
+    "Normal": "NORMAL", "Volley": "VOLLEY", "Half Volley": "HALF_VOLLEY", "Lob": "LOB", "Overhead Kick": "OVERHEAD_KICK",
+    "Backheel": "BACKHEEL", "Diving Header": "DIVING_HEADER",
+}
 PLAY_PATTERNS = {
     "Regular Play": "REGULAR_PLAY", "From Corner": "FROM_CORNER", "From Free Kick": "FROM_FREE_KICK",
     "From Throw In": "FROM_THROW_IN", "From Goal Kick": "FROM_GOAL_KICK", "From Keeper": "FROM_KEEPER",
@@ -122,3 +128,54 @@ def period_end_type(period: int, last_period: int) -> str:
     if period == 2:
         return "END_OF_REGULAR_TIME"
     return "END_OF_EXTRA_TIME"
+
+
+# Goal mouth on StatsBomb's pitch: the line x = 120 between the posts at y = 36 and 44.
+GOAL_X = 120.0
+GOAL_POSTS_Y = (36.0, 44.0)
+YARD_IN_METRES = 0.9144
+
+
+def assist_type(key_pass: dict | None) -> str:
+    """Contract term of the pass that set up a shot (its key pass); NONE without one."""
+    if key_pass is None:
+        return "NONE"
+    details = key_pass.get("pass") or {}
+    if details.get("cut_back"):
+        return "CUT_BACK"
+    if details.get("through_ball") or (details.get("technique") or {}).get("name") == "Through Ball":
+        return "THROUGH_BALL"
+    if details.get("cross"):
+        return "CROSS"
+    return "PASS"
+
+
+def in_shot_cone(point: list[float], shooter: list[float]) -> bool:
+    """Whether `point` lies in the triangle between the shooter and the two posts."""
+    (ax, ay), (bx, by), (cx, cy) = shooter[:2], (GOAL_X, GOAL_POSTS_Y[0]), (GOAL_X, GOAL_POSTS_Y[1])
+    px, py = point[:2]
+    d1 = (px - bx) * (ay - by) - (ax - bx) * (py - by)
+    d2 = (px - cx) * (by - cy) - (bx - cx) * (py - cy)
+    d3 = (px - ax) * (cy - ay) - (cx - ax) * (py - ay)
+    return not ((d1 < 0 or d2 < 0 or d3 < 0) and (d1 > 0 or d2 > 0 or d3 > 0))
+
+
+def freeze_frame_context(shooter: list[float], freeze_frame: list[dict] | None) -> dict[str, float | int | None]:
+    """What the freeze frame of a shot says about the defence, in the contract's terms:
+    outfield opponents in the cone between the ball and the posts, the opposing keeper's
+    location (StatsBomb units; None when not in the frame) and the distance in metres from
+    the shooter to the nearest outfield opponent. Empty when the shot has no frame."""
+    if not freeze_frame:
+        return {}
+    opponents = [p for p in freeze_frame if not p.get("teammate") and p.get("location")]
+    keepers = [p for p in opponents if (p.get("position") or {}).get("name") == "Goalkeeper"]
+    outfield = [p for p in opponents if p not in keepers]
+    keeper = keepers[0]["location"] if keepers else None
+    nearest = min((math.hypot(p["location"][0] - shooter[0], p["location"][1] - shooter[1]) for p in outfield),
+                  default=None)
+    return {
+        "opponents_in_cone": sum(1 for p in outfield if in_shot_cone(p["location"], shooter)),
+        "goalkeeper_x": keeper[0] if keeper else None,
+        "goalkeeper_y": keeper[1] if keeper else None,
+        "nearest_opponent_distance": None if nearest is None else round(nearest * YARD_IN_METRES, 2),
+    }
