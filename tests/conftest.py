@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 # Fixtures that reach a service of the running stack: a test using one is `integration`.
 SERVICE_FIXTURES = {"kafka_config", "new_topic", "pg_settings", "pg_conn", "sasl_ssl_env", "sasl_ssl_config", "pipeline",
-                    "superset", "superset_api", "landed_matches"}
+                    "superset", "superset_api", "landed_matches", "dbt_seeds"}
 
 
 # Unset variables come from .env (else .env.example), as the Makefile exports them.
@@ -125,3 +125,16 @@ def sasl_ssl_config(sasl_ssl_env) -> dict[str, str]:
         "sasl.password": sasl_ssl_env["KAFKA_SASL_PASSWORD"],
         "ssl.ca.location": sasl_ssl_env["KAFKA_SSL_CA_LOCATION"],
     }
+
+
+@pytest.fixture(scope="session")
+def dbt_seeds() -> None:
+    """The dbt seeds (fitted coefficients, scoring rules, ratings) loaded once into the stack's
+    PostgreSQL, for tests that build models with `--exclude resource_type:seed`."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
+    done = subprocess.run([str(Path(sys.executable).with_name("dbt")), "seed", "--quiet"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

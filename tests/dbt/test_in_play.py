@@ -33,7 +33,7 @@ def dbt(prefix: str, *args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def both_versions():
+def both_versions(dbt_seeds):
     import psycopg2
 
     from ingest.providers.statsbomb.files import find_matches, load_match

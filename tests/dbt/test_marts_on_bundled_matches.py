@@ -47,7 +47,7 @@ def snapshot(pg_conn, prefix: str) -> dict[str, list]:
 
 
 @pytest.fixture(scope="module")
-def landed(request):
+def landed(request, dbt_seeds):
     """The bundled matches landed under a prefix of this module: first the messages of the
     first hour of play, built incrementally, then the rest, built incrementally again."""
     import psycopg2
@@ -66,7 +66,6 @@ def landed(request):
                 matchday_timeline(matches, datetime(2026, 1, 1, 15, tzinfo=timezone.utc))]
     try:
         land(conn, prefix, ((c, v) for c, v, offset in messages if offset < 3600))
-        dbt(prefix, "seed", "--quiet")
         dbt(prefix, "build", "--quiet", "--exclude", "resource_type:seed")
         land(conn, prefix, ((c, v) for c, v, offset in messages if offset >= 3600))
         dbt(prefix, "build", "--quiet", "--exclude", "resource_type:seed")

@@ -43,7 +43,7 @@ def world_cup_2018():
 
 
 @pytest.fixture
-def tables(pg_conn_factory):
+def tables(pg_conn_factory, dbt_seeds):
     conn = pg_conn_factory()
     prefix = f"t{uuid.uuid4().hex[:8]}_"
     create_tables(conn, prefix)
