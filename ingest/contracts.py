@@ -42,6 +42,13 @@ def load_schema(contract: str) -> dict[str, Any]:
 
 
 @cache
+def current_version(contract: str) -> int:
+    """The `schema_version` producers write for a contract: the newest its schema accepts."""
+    field = load_schema(contract)["properties"]["schema_version"]
+    return max(field.get("enum", [field.get("const")]))
+
+
+@cache
 def validator(contract: str) -> Draft202012Validator:
     """A compiled validator for a contract (cached: building one costs more than validating)."""
     schema = load_schema(contract)

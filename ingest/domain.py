@@ -17,6 +17,20 @@ STAT_NAMES = (
     "fouls", "offsides", "tackles", "interceptions", "yellow_cards", "red_cards",
 )
 
+# The figures of a team-live-stats / player-live-stats message (besides its clock and ids);
+# team goals come from the score.
+TEAM_FIGURES = ("possession", "shots", "shots_on_target", "xg", "passes", "passes_completed", "pass_accuracy",
+                "corners", "fouls", "offsides", "tackles", "interceptions", "yellow_cards", "red_cards")
+PLAYER_FIGURES = ("minutes_played", "goals", "assists", "shots", "shots_on_target", "xg", "passes", "passes_completed",
+                  "pass_accuracy", "tackles", "interceptions", "yellow_cards", "red_cards")
+
+
+def pass_accuracy(passes: int | None, completed: int | None) -> float | None:
+    """Completed passes in percent of passes, to 0.1; None without passes or without the counts."""
+    if not passes or completed is None:
+        return None
+    return round(100.0 * completed / passes, 1)
+
 
 @dataclass(frozen=True)
 class Team:
@@ -146,6 +160,21 @@ class ProviderEvent(EventParties):
 
 
 @dataclass(frozen=True)
+class StatLine:
+    """One team's (player_id None) or one player's cumulative figures in a match as a live
+    provider reports them, named as in the player-live-stats / team-live-stats contracts.
+    A figure the provider does not measure is None and is sent as null, never as 0."""
+
+    team_id: int | None
+    team_name: str | None
+    figures: dict[str, int | float | None] = field(hash=False)
+    player_id: int | None = None
+    player_name: str | None = None
+    position: str | None = None
+    shirt_number: int | None = None
+
+
+@dataclass(frozen=True)
 class MatchSnapshot:
     """A provider's current state of one match, in contract terms."""
 
@@ -173,6 +202,9 @@ class MatchSnapshot:
     venue: str | None = None
     # None when the response carried no event list (bulk endpoints of football-data.org).
     events: tuple[ProviderEvent, ...] | None = None
+    # None when the response carried no statistics (the list endpoints of both providers).
+    team_stats: tuple[StatLine, ...] | None = None
+    player_stats: tuple[StatLine, ...] | None = None
 
     @property
     def match_id(self) -> str:

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator
 
-from ingest.domain import CARD_TYPES, SCORING_TYPES, SENT_OFF_TYPES, STAT_NAMES, Match, MatchEvent
+from ingest.contracts import current_version
+from ingest.domain import CARD_TYPES, SCORING_TYPES, SENT_OFF_TYPES, STAT_NAMES, Match, MatchEvent, pass_accuracy
 from ingest.vocabulary import PERIOD_END_MINUTE, STATUS_IN_PERIOD
 
-SCHEMA_VERSION = 1
 # Fixed, so derived event ids are the same in every replay.
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://matchday.local/ingest")
 
@@ -110,7 +110,7 @@ class _MatchReplay:
     def _common(self, event_id: str, period: int | None, clock: int | None) -> dict[str, Any]:
         timestamp = self.kickoff + timedelta(seconds=self.offset)
         return {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": None,  # the contract's current version, set by _out
             "event_id": event_id,
             "match_id": self.match_id,
             "provider": self.info.provider,
@@ -125,6 +125,7 @@ class _MatchReplay:
         return sequence
 
     def _out(self, contract: str, value: dict[str, Any]) -> Outgoing:
+        value["schema_version"] = current_version(contract)
         return Outgoing(contract, self.match_id, value, self.offset)
 
     def snapshot(self, trigger: str) -> Outgoing:
@@ -362,9 +363,7 @@ class _MatchReplay:
 
 
 def _accuracy(stats: dict[str, int]) -> float | None:
-    if not stats["passes"]:
-        return None
-    return round(100.0 * stats["passes_completed"] / stats["passes"], 1)
+    return pass_accuracy(stats["passes"], stats["passes_completed"])
 
 
 def match_timeline(match: Match, kickoff: datetime) -> Iterator[Outgoing]:

@@ -14,9 +14,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from ingest.contracts import current_version
 from ingest.polling.snapshots import PERIOD_END_MINUTE, PERIOD_START_MINUTE
 from ingest.providers.football_data import spec
-from ingest.replay import ID_NAMESPACE, SCHEMA_VERSION
+from ingest.replay import ID_NAMESPACE
 
 FLOW_NAME = "football-data.org to Kafka"
 PARAMETER_CONTEXT = "matchday football-data"
@@ -204,7 +205,7 @@ def snapshot_template(kind: str) -> str:
     stage = choose([(f"fd.stage:equals({q(code)})", q(json.dumps(name))) for code, name in spec.STAGES.items()],
                    f"${{fd.stage:isEmpty():ifElse('null', {titled('fd.stage')})}}")
     fields = [
-        ("schema_version", str(SCHEMA_VERSION)),
+        ("schema_version", str(current_version("live-matches"))),
         ("event_id", f'"{event_id}"'),
         ("match_id", f'"{match_id}"'),
         ("provider", f'"{spec.PROVIDER}"'),

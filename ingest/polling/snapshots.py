@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ingest.domain import MatchSnapshot, ProviderEvent
-from ingest.replay import SCHEMA_VERSION, Outgoing, derived_id
+from ingest.contracts import current_version
+from ingest.replay import Outgoing, derived_id
 from ingest.vocabulary import BALL_IN_PLAY, BREAKS, PERIOD_END_MINUTE, PERIOD_START_MINUTE
 
 SIDES = ("home", "away")
@@ -38,6 +39,10 @@ class MatchState:
     sequence: int = 0
     event_sequence: int = 0
     kickoff: str | None = None
+    # "team:<id>" / "player:<id>" -> the figures last sent (with is_final), so a poll that
+    # changes nothing sends no stats; and the next stats sequence of each contract.
+    stats_sent: dict[str, list] = field(default_factory=dict)
+    stats_sequence: dict[str, int] = field(default_factory=lambda: {"team-live-stats": 0, "player-live-stats": 0})
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -102,6 +107,7 @@ class SnapshotDiffer:
         key = list(snapshot.state_key())
         if key != state.snapshot_key:
             out.append(builder.live_match(_trigger(state, snapshot, key, first_sight)))
+        out += builder.stats()
         state.snapshot_key = key
         state.status, state.period = snapshot.status, snapshot.period
         for side in SIDES:
@@ -139,10 +145,10 @@ class _Messages:
         self.now = now
         self.match_id = snapshot.match_id
 
-    def _common(self, event_id: str, period: int | None, minute: int | None, second: int | None,
+    def _common(self, contract: str, event_id: str, period: int | None, minute: int | None, second: int | None,
                 added: int | None) -> dict[str, Any]:
         return {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": current_version(contract),
             "event_id": event_id,
             "match_id": self.match_id,
             "provider": self.snapshot.provider,
@@ -156,7 +162,7 @@ class _Messages:
     def live_match(self, trigger: str) -> Outgoing:
         snap = self.snapshot
         minute, second, added = clock_at(snap, snap.period, self.now)
-        value = self._common(derived_id("live-matches", self.match_id, *snap.state_key()), snap.period, minute, second, added)
+        value = self._common("live-matches", derived_id("live-matches", self.match_id, *snap.state_key()), snap.period, minute, second, added)
         value.update(
             sequence=self.state.sequence,
             status=snap.status,
@@ -195,7 +201,7 @@ class _Messages:
             sequence = self.state.event_sequence
             self.state.event_sequence += 1
         home_score, away_score = score if score is not None else (snap.score("home"), snap.score("away"))
-        value = self._common(event_id, period, minute, second, added or 0)
+        value = self._common("match-events", event_id, period, minute, second, added or 0)
         team = snap.team(side) if side else None
         value.update(
             sequence=sequence,
@@ -232,6 +238,46 @@ class _Messages:
             if side is not None:
                 # The team fields of a provider event are its own (an own goal's scorer's team).
                 out[-1].value.update(team_id=event.team_id, team_name=event.team_name)
+        return out
+
+    def stats(self) -> list[Outgoing]:
+        """team-live-stats and player-live-stats for each team and player whose figures changed
+        since the last poll (all of them on first sight), cumulative, as the provider gives them.
+        The event id is derived from the figures, so the same figures polled again (even by a
+        poller restarted without its state) carry the same id and land once."""
+        snap, state = self.snapshot, self.state
+        if snap.period is None:
+            return []
+        final = snap.status == "FINISHED"
+        minute, second, added = clock_at(snap, snap.period, self.now)
+        out = []
+        for contract, lines in (("team-live-stats", snap.team_stats), ("player-live-stats", snap.player_stats)):
+            changed = []
+            for line in lines or ():
+                figures = dict(line.figures)
+                side = "home" if line.team_id == snap.home.team_id else "away" if line.team_id == snap.away.team_id else None
+                if line.player_id is None:
+                    figures["goals"] = snap.score(side) if side else 0
+                who = f"team:{line.team_id}" if line.player_id is None else f"player:{line.player_id}"
+                sent = [final, *figures.values()]
+                if state.stats_sent.get(who) != sent:
+                    state.stats_sent[who] = sent
+                    changed.append((line, side, figures))
+            if not changed:
+                continue
+            sequence = state.stats_sequence[contract]
+            state.stats_sequence[contract] += 1
+            for line, side, figures in changed:
+                identity = line.team_id if line.player_id is None else line.player_id
+                value = self._common(contract, derived_id(contract, self.match_id, identity, final, *figures.values()),
+                                     snap.period, minute, second, added or 0)
+                value.update(sequence=sequence, is_final=final, team_id=line.team_id, team_name=line.team_name,
+                             team_side=side)
+                if line.player_id is not None:
+                    value.update(player_id=line.player_id, player_name=line.player_name, position=line.position,
+                                 shirt_number=line.shirt_number)
+                value.update(figures)
+                out.append(Outgoing(contract, self.match_id, value, 0.0))
         return out
 
     def status_events(self) -> list[Outgoing]:

@@ -192,6 +192,8 @@ CREATE TABLE IF NOT EXISTS streaming.player_live_stats (
     team_side text,
     player_id bigint,
     player_name text,
+    position text,
+    shirt_number bigint,
     shots bigint,
     shots_on_target bigint,
     goals bigint,
@@ -231,6 +233,8 @@ ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS team_name text;
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS team_side text;
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS player_id bigint;
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS player_name text;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS position text;
+ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS shirt_number bigint;
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS shots bigint;
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS shots_on_target bigint;
 ALTER TABLE streaming.player_live_stats ADD COLUMN IF NOT EXISTS goals bigint;

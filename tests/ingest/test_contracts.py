@@ -48,7 +48,10 @@ def test_each_contract_is_a_valid_schema_with_the_shared_fields(topic):
     schema = contracts.load_schema(topic)
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["schema_version"] == {"const": 1, "description": schema["properties"]["schema_version"]["description"]}
+    version = schema["properties"]["schema_version"]
+    # One version, or every version since 1 (old messages stay readable after a bump).
+    accepted = version.get("enum", [version.get("const")])
+    assert accepted == list(range(1, contracts.current_version(topic) + 1))
     assert set(SHARED_FIELDS) <= set(schema["required"])
     assert schema["additionalProperties"] is True
 
@@ -106,3 +109,19 @@ def test_a_missing_required_field_is_rejected():
 def test_an_unknown_contract_is_an_ingest_error():
     with pytest.raises(ContractError, match="no contract named"):
         contracts.load_schema("goals")
+
+
+def test_the_stats_contracts_are_at_version_2_and_still_accept_version_1():
+    """Version 2 lets a provider leave a figure it does not measure null; a version 1 message,
+    with every figure a number, stays valid, and a version 2 one with nulls is valid too."""
+    v1 = {"schema_version": 1, "event_id": "0b4ad7ca-4f4c-5bb5-8d4b-4b2a8a0f4b8a", "match_id": "statsbomb:3943077",
+          "provider": "statsbomb", "timestamp": "2024-07-14T19:00:00+00:00", "period": 1, "minute": 10, "second": 0,
+          "added_time": 0, "sequence": 2, "is_final": False, "team_id": 772, "team_name": "Spain", "team_side": "home",
+          "possession": 60.0, "goals": 0, "shots": 1, "shots_on_target": 0, "xg": 0.05, "passes": 80,
+          "passes_completed": 70, "pass_accuracy": 87.5, "corners": 1, "fouls": 0, "offsides": 0, "tackles": 2,
+          "interceptions": 1, "yellow_cards": 0, "red_cards": 0}
+    assert contracts.current_version("team-live-stats") == contracts.current_version("player-live-stats") == 2
+    assert contracts.violation("team-live-stats", v1) is None
+    v2 = dict(v1, schema_version=2, xg=None, tackles=None, interceptions=None)
+    assert contracts.violation("team-live-stats", v2) is None
+    assert contracts.violation("team-live-stats", dict(v2, goals=None)).startswith("goals")  # the score is always known

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ingest.domain import MatchSnapshot, ProviderEvent, Rejected, Team
+from ingest.domain import (PLAYER_FIGURES, TEAM_FIGURES, MatchSnapshot, ProviderEvent, Rejected, StatLine, Team,
+                           pass_accuracy)
 from ingest.providers.api_football import spec
-
 
 
 def envelope_errors(payload: Any) -> str | None:
@@ -79,6 +79,8 @@ def parse_fixture(item: dict[str, Any]) -> MatchSnapshot:
         minute, added = spec.contract_clock(elapsed, fixture["status"].get("extra"))
     league = item.get("league") or {}
     date = fixture.get("date")
+    team_stats = parse_team_statistics(item["statistics"]) if item.get("statistics") else None
+    player_stats = parse_players(item["players"], item.get("lineups") or ()) if item.get("players") else None
     return MatchSnapshot(
         provider=spec.PROVIDER,
         provider_match_id=str(int(fixture["id"])),
@@ -103,6 +105,8 @@ def parse_fixture(item: dict[str, Any]) -> MatchSnapshot:
         stage=league.get("round"),
         venue=(fixture.get("venue") or {}).get("name"),
         events=events,
+        team_stats=team_stats,
+        player_stats=player_stats,
     )
 
 
@@ -166,3 +170,67 @@ def parse_events(items: list[dict[str, Any]], home: Team, away: Team) -> list[Pr
             **fields,
         ))
     return events
+
+
+def _number(value: Any) -> int | float:
+    """A figure as the provider writes it: null (nothing recorded) is 0; "41%" is 41.0; "1.64" is 1.64."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        text = value.strip().rstrip("%")
+        return float(text) if "." in text or value.strip().endswith("%") else int(text)
+    return value
+
+
+def parse_team_statistics(items: list[dict[str, Any]]) -> tuple[StatLine, ...]:
+    """Each team's figures from `statistics` (fixtures?ids= or the fixtures/statistics response)."""
+    lines = []
+    for item in items:
+        team = item.get("team") or {}
+        figures: dict[str, Any] = dict.fromkeys(TEAM_FIGURES)
+        for stat in item.get("statistics") or ():
+            name = spec.TEAM_STATISTICS.get(stat.get("type"))
+            if name is not None:
+                figures[name] = _number(stat.get("value"))
+        if figures["passes"] is not None and figures["passes_completed"] is not None:
+            # The contract's definition, to 0.1 (the provider rounds to whole percent).
+            figures["pass_accuracy"] = pass_accuracy(figures["passes"], figures["passes_completed"])
+        if figures["xg"] is not None:
+            figures["xg"] = float(figures["xg"])
+        lines.append(StatLine(team.get("id"), team.get("name"), figures))
+    return tuple(lines)
+
+
+def lineup_players(lineups: Any) -> dict[int, tuple[str | None, int | None]]:
+    """player id -> (fantasy position, shirt number) from `lineups` (starting XI and substitutes)."""
+    found = {}
+    for lineup in lineups or ():
+        for entry in (*(lineup.get("startXI") or ()), *(lineup.get("substitutes") or ())):
+            player = entry.get("player") or {}
+            if player.get("id") is not None:
+                found[player["id"]] = (spec.POSITIONS.get(player.get("pos")), player.get("number"))
+    return found
+
+
+def parse_players(items: list[dict[str, Any]], lineups: Any = ()) -> tuple[StatLine, ...]:
+    """The figures of every player who has played, from `players` (fixtures?ids= or the
+    fixtures/players response); positions and numbers from the line-ups where the figures lack them."""
+    in_lineup = lineup_players(lineups)
+    lines = []
+    for item in items:
+        team = item.get("team") or {}
+        for entry in item.get("players") or ():
+            player = entry.get("player") or {}
+            stats = (entry.get("statistics") or [{}])[0]
+            games = stats.get("games") or {}
+            if not games.get("minutes") or player.get("id") is None:
+                continue  # not (yet) on the pitch
+            figures: dict[str, Any] = dict.fromkeys(PLAYER_FIGURES)
+            for (group, name), field in spec.PLAYER_STATISTICS.items():
+                figures[field] = _number((stats.get(group) or {}).get(name))
+            figures["pass_accuracy"] = pass_accuracy(figures["passes"], figures["passes_completed"])
+            position, number = in_lineup.get(player["id"], (None, None))
+            lines.append(StatLine(team.get("id"), team.get("name"), figures, player["id"], player.get("name"),
+                                  spec.POSITIONS.get(games.get("position")) or position,
+                                  games.get("number") if games.get("number") is not None else number))
+    return tuple(lines)

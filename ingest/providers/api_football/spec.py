@@ -65,3 +65,25 @@ def contract_clock(elapsed: int | None, extra: int | None) -> tuple[int, int]:
     if extra:
         return elapsed, max(0, extra - 1)
     return max(period_start, elapsed - 1), 0
+
+
+# `statistics[].type` of a fixture (fixtures?ids= or fixtures/statistics) -> team-live-stats field.
+# A type the response lists with value null counts 0; a contract figure whose type is absent
+# (tackles, interceptions; xG before the provider added it) is not measured and stays null.
+TEAM_STATISTICS = {
+    "Total Shots": "shots", "Shots on Goal": "shots_on_target", "Fouls": "fouls", "Corner Kicks": "corners",
+    "Offsides": "offsides", "Ball Possession": "possession", "Yellow Cards": "yellow_cards",
+    "Red Cards": "red_cards", "Total passes": "passes", "Passes accurate": "passes_completed",
+    "Passes %": "pass_accuracy", "expected_goals": "xg",
+}
+# Per player (fixtures?ids= `players`, fixtures/players): (group, name) -> player-live-stats
+# field. Null counts 0 for a player who played: the provider measures these. `passes.accuracy`
+# is the number of accurate passes (a string), not a percentage. No player xG is given.
+PLAYER_STATISTICS = {
+    ("games", "minutes"): "minutes_played", ("goals", "total"): "goals", ("goals", "assists"): "assists",
+    ("shots", "total"): "shots", ("shots", "on"): "shots_on_target", ("passes", "total"): "passes",
+    ("passes", "accuracy"): "passes_completed", ("tackles", "total"): "tackles",
+    ("tackles", "interceptions"): "interceptions", ("cards", "yellow"): "yellow_cards", ("cards", "red"): "red_cards",
+}
+# games.position / lineups pos -> the fantasy position of the contract.
+POSITIONS = {"G": "GKP", "D": "DEF", "M": "MID", "F": "FWD"}
