@@ -12,6 +12,7 @@ with players as (
         team,
         team_side,
         minutes_played,
+        provider_position,
         row_number() over (
             partition by match_id, player_id
             order by is_final desc, sequence desc, recorded_at desc
@@ -67,13 +68,15 @@ select
     p.team,
     p.team_side,
     p.minutes_played,
-    -- The seed knows the players of the real data; elsewhere a player who acted as a
-    -- goalkeeper is one, and anyone else counts as a midfielder.
+    -- The seed knows the players of the real data, a live provider's line-up gives the
+    -- position; elsewhere a player who acted as a goalkeeper is one, and anyone else counts
+    -- as a midfielder.
     coalesce(
         pos.position,
+        p.provider_position,
         case when coalesce(o.goalkeeper_actions, 0) > 0 then 'GKP' else 'MID' end
     ) as position,
-    pos.position is not null as position_known,
+    coalesce(pos.position, p.provider_position) is not null as position_known,
     coalesce(c.on_sequence, -1) as on_sequence,
     coalesce(o.off_sequence, 9223372036854775807) as off_sequence,
     coalesce(o.sent_off_sequence, o.off_sequence, 9223372036854775807) as last_sequence_on_pitch

@@ -2,6 +2,8 @@
 
 -- Each player's numbers in a match: the newest running statistics the feed sent (the final
 -- ones once the match is over), with our own xG of the player's shots next to the provider's.
+-- A figure the provider does not measure stays null (never 0): API-Football gives no player
+-- xG, and its events carry no pitch locations, so no shot of its matches has our xG either.
 with changed as (
     {{ changed_matches([ref('stg_streaming__player_live_stats'), ref('stg_streaming__match_events')]) }}
 ),
@@ -25,10 +27,18 @@ model_xg as (
     from {{ ref('shot_xg') }}
     where match_id in (select changed.match_id from changed)
     group by match_id, player_id
+),
+
+located as (
+    -- Matches whose events come with pitch locations: those our xG model can score.
+    select distinct e.match_id
+    from {{ ref('stg_streaming__match_events') }} as e
+    where e.match_id in (select changed.match_id from changed) and e.location_x is not null
 )
 
 select
     l.match_id,
+    l.provider,
     l.player_id,
     l.player_name,
     l.team,
@@ -49,8 +59,9 @@ select
     l.is_final,
     l.recorded_at as updated_at,
     c.source_landed_at,
-    coalesce(x.model_xg, 0) as model_xg
+    case when loc.match_id is not null then coalesce(x.model_xg, 0) end as model_xg
 from latest as l
 inner join changed as c on l.match_id = c.match_id
 left join model_xg as x on l.match_id = x.match_id and l.player_id = x.player_id
+left join located as loc on l.match_id = loc.match_id
 where l.recency = 1

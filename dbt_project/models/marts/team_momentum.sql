@@ -105,9 +105,12 @@ scored as (
             as window_number,
         wt.w_xg * p.xg + wt.w_shots * p.shots + wt.w_attacking * p.attacking_actions
         + wt.w_pressures * p.pressures
-        + wt.w_possession * (
+        -- A window without a pass of either side (a live provider's feed has no passes) tells
+        -- nothing of possession: its term is 0, not unknown, and possession stays null.
+        + wt.w_possession * coalesce(
             100.0 * p.passes / nullif(sum(p.passes) over (partition by p.match_id, p.period, p.window_start_minute), 0)
-            - 50
+            - 50,
+            0
         ) as pressure_score
     from per_team as p
     cross join weights as wt

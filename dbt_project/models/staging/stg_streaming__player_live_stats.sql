@@ -1,4 +1,5 @@
 select
+    schema_version,
     event_id,
     match_id,
     provider,
@@ -12,6 +13,9 @@ select
     team_side,
     player_id,
     player_name,
+    -- From the provider's line-up (version 2), in fantasy terms; null where it gives none.
+    position as provider_position,
+    shirt_number,
     shots,
     shots_on_target,
     goals,

@@ -1,4 +1,5 @@
 select
+    schema_version,
     event_id,
     match_id,
     provider,
