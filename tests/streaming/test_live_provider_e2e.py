@@ -58,7 +58,7 @@ def test_a_followed_fixture_lands_with_the_providers_statistics_and_every_dbt_te
                 "paging": {"current": 1, "total": 1}, "response": [item]}
     env = {**pipeline.env, "API_FOOTBALL_KEY": "local-test-key", "POLL_STATE_DIR": str(tmp_path / "poll-state")}
     marts = ("scoreboard", "match_timeline", "shot_xg", "player_performance", "fantasy_points", "team_momentum",
-             "team_ratings", "win_probability")
+             "team_match_stats", "team_ratings", "win_probability")
     with ProvidersServer() as server:
         server.script("/fixtures?ids=877957", [{"body": envelope}])
         for _ in range(2):  # the second poll of the same response adds nothing
@@ -92,6 +92,21 @@ def test_a_followed_fixture_lands_with_the_providers_statistics_and_every_dbt_te
         # Figures the provider does not measure are null, never 0; the row says where it came from.
         assert pipeline.rows(f"select distinct provider, xg, model_xg from marts.{pipeline.prefix}player_performance"
                              f" where match_id = %s", MATCH) == [("api-football", None, None)]
+        # The team figures as the provider lists them (Real Sociedad: "Total Shots" 10, "Shots on
+        # Goal" 5, "Ball Possession" "41%", "Total passes" 380, "Passes accurate" 311, "Corner Kicks" 3,
+        # "Fouls" 15, "Offsides" 5, "Yellow Cards" 2, "Red Cards" null), tackles and xG not measured.
+        teams = pipeline.rows(f"select team, goals, shots, shots_on_target, possession, passes, passes_completed, corners,"
+                              f" fouls, offsides, yellow_cards, red_cards, tackles, xg, provider, is_final"
+                              f" from marts.{pipeline.prefix}team_match_stats where match_id = %s order by team_side desc", MATCH)
+        expected_teams = []
+        for side in item["statistics"]:
+            figure = {s["type"]: s["value"] for s in side["statistics"]}
+            goals = item["goals"]["home" if side["team"]["id"] == item["teams"]["home"]["id"] else "away"]
+            expected_teams.append((side["team"]["name"], goals, figure["Total Shots"], figure["Shots on Goal"],
+                                   float(figure["Ball Possession"].rstrip("%")), figure["Total passes"],
+                                   figure["Passes accurate"], figure["Corner Kicks"], figure["Fouls"], figure["Offsides"],
+                                   figure["Yellow Cards"], figure["Red Cards"] or 0, None, None, "api-football", True))
+        assert teams == expected_teams
         # Goals scored per player in the provider's statistics equal the match score, 1-4.
         assert sum(v[1] for v in expected.values()) == 5
         positions = dict(pipeline.rows(f"select player_id, position from marts.{pipeline.prefix}fantasy_points"

@@ -1,0 +1,48 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
+
+-- Each team's match statistics as the feed last sent them (the final ones once the match is
+-- over): possession, shots, passes, corners, fouls, cards. A figure the provider does not
+-- measure stays null, never 0; `provider` says where the row comes from.
+with changed as (
+    {{ changed_matches([ref('stg_streaming__team_live_stats')]) }}
+),
+
+latest as (
+    select
+        s.*,
+        row_number() over (
+            partition by s.match_id, s.team_id
+            order by s.is_final desc, s.sequence desc, s.recorded_at desc
+        ) as recency
+    from {{ ref('stg_streaming__team_live_stats') }} as s
+    where s.match_id in (select changed.match_id from changed)
+)
+
+select
+    l.match_id,
+    l.provider,
+    l.team_id,
+    l.team,
+    l.team_side,
+    l.minute,
+    l.is_final,
+    l.goals,
+    l.possession,
+    l.shots,
+    l.shots_on_target,
+    l.xg,
+    l.passes,
+    l.passes_completed,
+    l.pass_accuracy,
+    l.corners,
+    l.fouls,
+    l.offsides,
+    l.tackles,
+    l.interceptions,
+    l.yellow_cards,
+    l.red_cards,
+    l.recorded_at as updated_at,
+    c.source_landed_at
+from latest as l
+inner join changed as c on l.match_id = c.match_id
+where l.recency = 1
