@@ -9,14 +9,7 @@ with changed as (
 ),
 
 latest as (
-    select
-        s.*,
-        row_number() over (
-            partition by s.match_id, s.player_id
-            order by s.is_final desc, s.sequence desc, s.recorded_at desc
-        ) as recency
-    from {{ ref('stg_streaming__player_live_stats') }} as s
-    where s.match_id in (select changed.match_id from changed)
+    {{ latest_stats(ref('stg_streaming__player_live_stats'), 'player_id') }}
 ),
 
 model_xg as (

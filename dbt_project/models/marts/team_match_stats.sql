@@ -8,14 +8,7 @@ with changed as (
 ),
 
 latest as (
-    select
-        s.*,
-        row_number() over (
-            partition by s.match_id, s.team_id
-            order by s.is_final desc, s.sequence desc, s.recorded_at desc
-        ) as recency
-    from {{ ref('stg_streaming__team_live_stats') }} as s
-    where s.match_id in (select changed.match_id from changed)
+    {{ latest_stats(ref('stg_streaming__team_live_stats'), 'team_id') }}
 )
 
 select
