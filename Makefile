@@ -126,7 +126,7 @@ lint: $(VENV)/.installed
 
 test: NIFI = 1
 test: system-deps-test up lint
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
 
 # Markers (pytest.ini): what a test needs. These need nothing but the virtualenv.
 UNIT_MARKERS := not integration and not e2e and not nifi and not spark and not shared_data and not browser and not faults and not alerts and not slow
