@@ -106,7 +106,9 @@ def test_match_centre_shows_the_chosen_match(logged_in, api, landed_matches):
     expect(timeline.get_by_text("Portugal").first).to_be_visible(timeout=120_000)
     wait_for_charts(page, charts)
     assert_no_errors(page, "match-centre")
-    # Portugal 3-3 Spain: both teams in the timeline, no team of another bundled match.
-    assert timeline.get_by_text("Portugal").count() > 0
-    assert timeline.get_by_text("Spain").count() > 0
+    # Portugal 3-3 Spain: both teams in the timeline, no team of another bundled match. The
+    # dashboard refreshes itself every 30 s, which re-mounts the charts for a moment: wait for
+    # the rows rather than counting them at one instant.
+    expect(timeline.get_by_text("Portugal").first).to_be_visible(timeout=60_000)
+    expect(timeline.get_by_text("Spain").first).to_be_visible(timeout=60_000)
     assert timeline.get_by_text("Argentina").count() == 0
