@@ -163,9 +163,9 @@ def import_assets(settings: SupersetSettings, postgres: PostgresSettings) -> Non
                  what="importing superset/assets")
         finally:
             bundle.unlink(missing_ok=True)
-    else:
-        # A project without dashboards yet still gets its connection, to build them on (build_assets.py).
-        _cli(settings, "set-database-uri", "-d", DATABASE_NAME, "-u", uri, what="setting the matchday connection")
+    # The importer creates the connection once and never overwrites it; a PostgreSQL host, port or
+    # password changed in .env since then must reach it too. (Without dashboards yet, this creates it.)
+    _cli(settings, "set-database-uri", "-d", DATABASE_NAME, "-u", uri, what="setting the matchday connection")
     ASSETS_STAMP.write_text(assets_digest() + "\n")
 
 
