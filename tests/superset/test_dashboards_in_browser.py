@@ -44,7 +44,16 @@ def browser_page(tmp_path_factory):
 @pytest.fixture(scope="module")
 def logged_in(browser_page, superset):
     page = browser_page
-    page.goto(f"{superset.url}/login/")
+    # The login page posts its page-view event to /superset/log/ about a second after loading; that
+    # call, made while logged out, answers with a session cookie without the user. Submitted before it
+    # has been answered, the login races it, and when the event's answer lands last, the browser is
+    # logged out again (seen in CI). So the event goes first, then the form: its answer redirects to the
+    # login page (whose URL names /superset/log/ too), and that page's answer is the last cookie it sets.
+    def event_answered(response) -> bool:
+        return "/superset/log/" in response.url and not 300 <= response.status < 400
+
+    with page.expect_response(event_answered, timeout=30_000):
+        page.goto(f"{superset.url}/login/")
     page.fill('input[id="username"], input[name="username"]', superset.admin_user)
     page.fill('input[id="password"], input[name="password"]', superset.admin_password)
     page.click('button[type="submit"], input[type="submit"]')
