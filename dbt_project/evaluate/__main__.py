@@ -90,6 +90,14 @@ def _connect():
     return conn
 
 
+_STARTED = time.monotonic()
+
+
+def _step(message: str) -> None:
+    """One progress line per step, with the time since the start (the whole run takes minutes)."""
+    print(f"[{time.monotonic() - _STARTED:6.0f} s] {message}", flush=True)
+
+
 def load_inputs(conn, settings: EvaluationSettings):
     """Land the evaluation matches; returns the results by match id and the shot matches."""
     from ingest.providers.statsbomb.files import find_matches, load_match, read_matches_json
@@ -99,6 +107,8 @@ def load_inputs(conn, settings: EvaluationSettings):
                if settings.date_from <= r.date <= settings.date_to]
     by_id = {f"results:{i}": r for i, r in enumerate(results)}
     create_tables(conn, PREFIX)
+    _step(f"landing {len(results):,} international results of {settings.date_from}..{settings.date_to} "
+          f"with their goal minutes")
     messages = (m for i, r in enumerate(results) for m in match_messages(r, str(i)))
     land(conn, PREFIX, messages)
 
@@ -108,6 +118,8 @@ def load_inputs(conn, settings: EvaluationSettings):
            if not wanted or f"{m['competition']['competition_name']} {m['season']['season_name']}" == wanted}
     files = [f for f in find_matches([settings.statsbomb_dir]) if f.match_id in ids]
     kickoff = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    _step(f"landing the events of {len(files)} StatsBomb match{'es' if len(files) != 1 else ''} "
+          f"({wanted or 'all competitions'})")
     land(conn, PREFIX, ((o.contract, o.value) for f in files for o in match_timeline(load_match(f), kickoff)))
     return by_id, len(files)
 
@@ -121,6 +133,7 @@ def build_models(settings: EvaluationSettings) -> None:
     command = [str(Path(sys.executable).with_name("dbt")), "run", "--full-refresh", "--quiet",
                "--select", "+win_probability", "+shot_xg", "--exclude", "resource_type:seed",
                "--vars", json.dumps({"ratings_seed_through": seed_through.isoformat()})]
+    _step("building +win_probability and +shot_xg with dbt on them (the longest step: minutes)")
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise EvaluationError(f"dbt run failed on the evaluation data: {(done.stdout + done.stderr).strip()[-800:]}")
@@ -219,6 +232,7 @@ def main() -> int:
         conn = _connect()
         results, shot_matches = load_inputs(conn, settings)
         build_models(settings)
+        _step("scoring the forecasts against the results")
         report = score(conn, results, shot_matches)
     except (EvaluationError, FittingError) as error:
         print(f"error: {error}", file=sys.stderr)
