@@ -164,10 +164,10 @@ def wait_for_first_build(sandbox: Sandbox, loop: subprocess.Popen, timeout: floa
 
 def _dbt_cycle(env: dict, *extra: str) -> float:
     """The loop's own cycle (`dbt build` of the live selection), timed; raises when dbt fails."""
-    from dbt_project.transform_loop import LIVE_EXCLUDE, LIVE_SELECTION, dbt_command
+    from dbt_project.transform_loop import live_build
 
     started = time.monotonic()
-    done = subprocess.run(dbt_command("build", "--quiet", "--select", *LIVE_SELECTION, "--exclude", *LIVE_EXCLUDE, *extra),
+    done = subprocess.run(live_build(*extra),
                           cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise BenchError(f"dbt build failed ({(done.stdout + done.stderr).strip()[-300:]}).")

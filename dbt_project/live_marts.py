@@ -1,5 +1,5 @@
 """The live marts: the models tagged `live` in models/marts/marts.yml. The dbt loop rebuilds them
-(`--select tag:live+`), Superset shows them as datasets and the mart tests build them; a new
+(`--selector live`, selectors.yml), Superset shows them as datasets and the mart tests build them; a new
 mart tagged `live` is picked up by all three without another list to edit."""
 
 from __future__ import annotations

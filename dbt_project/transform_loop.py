@@ -16,10 +16,8 @@ from pathlib import Path
 from stack import envfile
 
 ROOT = Path(__file__).resolve().parents[1]
-# The marts that change while matches are played; seeds and the fitted tables do not.
-LIVE_SELECTION = ("tag:live+",)
-# Seeds do not change while matches are played; unit tests check logic, not data (`make transform`).
-LIVE_EXCLUDE = ("resource_type:seed", "resource_type:unit_test")
+# The marts that change while matches are played, as selectors.yml defines them (`dbt ls --selector live`).
+LIVE_SELECTOR = "live"
 
 log = logging.getLogger("dbt_project.transform_loop")
 
@@ -50,10 +48,15 @@ def dbt_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("dbt")), *args]
 
 
+def live_build(*extra: str) -> list[str]:
+    """The loop's `dbt build` of the live selector (extra: more dbt options, e.g. --vars)."""
+    return dbt_command("build", "--quiet", "--selector", LIVE_SELECTOR, *extra)
+
+
 def run_cycle(env: dict[str, str]) -> tuple[bool, float, str]:
     """One `dbt build` of the live marts; (succeeded, seconds, dbt's last lines)."""
     started = time.monotonic()
-    done = subprocess.run(dbt_command("build", "--quiet", "--select", *LIVE_SELECTION, "--exclude", *LIVE_EXCLUDE),
+    done = subprocess.run(live_build(),
                           cwd=ROOT, env=env, capture_output=True, text=True)
     return done.returncode == 0, time.monotonic() - started, (done.stdout + done.stderr).strip()[-600:]
 

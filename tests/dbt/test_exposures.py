@@ -1,0 +1,74 @@
+"""dbt's exposures name the Superset dashboards and what they read; they must follow the dashboards
+as Superset imports them (superset/assets/: dashboard -> charts -> datasets), and the transform
+loop's selector must be the live marts."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from dbt_project.live_marts import live_marts
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSETS = ROOT / "superset" / "assets"
+EXPOSURES = ROOT / "dbt_project" / "models" / "marts" / "exposures.yml"
+
+
+def _load(folder: str) -> list[dict]:
+    return [yaml.safe_load(path.read_text()) for path in sorted((ASSETS / folder).glob("*.yaml"))]
+
+
+def dashboards_and_their_tables() -> dict[str, set[str]]:
+    """slug -> {"marts.scoreboard", "streaming.dead_letter", ...}, read from the asset files."""
+    tables = {d["uuid"]: f"{d['schema']}.{d['table_name']}" for d in _load("datasets")}
+    chart_tables = {c["uuid"]: tables[c["dataset_uuid"]] for c in _load("charts")}
+    return {
+        dashboard["slug"]: {chart_tables[item["meta"]["uuid"]] for item in dashboard["position"].values()
+                            if isinstance(item, dict) and item.get("type") == "CHART"}
+        for dashboard in _load("dashboards")
+    }
+
+
+def exposures_and_their_tables() -> dict[str, set[str]]:
+    """slug (from the URL) -> the same names, from ref('x') (schema marts) and source('s', 't')."""
+    found = {}
+    for exposure in yaml.safe_load(EXPOSURES.read_text())["exposures"]:
+        slug = re.fullmatch(r"http://127\.0\.0\.1:8088/superset/dashboard/([a-z-]+)/", exposure["url"]).group(1)
+        tables = set()
+        for dependency in exposure["depends_on"]:
+            if ref := re.fullmatch(r"ref\('(\w+)'\)", dependency):
+                tables.add(f"marts.{ref.group(1)}")
+            else:
+                source, table = re.fullmatch(r"source\('(\w+)', '(\w+)'\)", dependency).groups()
+                tables.add(f"{source}.{table}")
+        found[slug] = tables
+    return found
+
+
+def test_every_dashboard_has_an_exposure_that_depends_on_what_its_charts_read():
+    dashboards = dashboards_and_their_tables()
+    assert len(dashboards) == 5
+    assert exposures_and_their_tables() == dashboards
+
+
+def test_the_live_selector_builds_every_live_mart_and_no_seed(tmp_path):
+    """`dbt ls --selector live` (what the transform loop builds) against the project's manifest."""
+    env_file = {"POSTGRES_HOST": "localhost", "POSTGRES_PORT": "5432", "POSTGRES_DB": "matchday",
+                "POSTGRES_USER": "matchday", "POSTGRES_PASSWORD": "unused"}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "ls", "--selector", "live", "--quiet",
+         "--output", "json", "--output-keys", "resource_type name",
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=ROOT, env={"PATH": "/usr/bin:/bin", "DBT_PROFILES_DIR": str(ROOT / "dbt_project"), **env_file},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    kinds = {node["resource_type"] for node in listed}
+    assert {node["name"] for node in listed if node["resource_type"] == "model"} == set(live_marts())
+    assert "test" in kinds and not kinds & {"seed", "unit_test"}
