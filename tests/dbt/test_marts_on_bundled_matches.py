@@ -138,3 +138,21 @@ def test_every_mart_column_is_described_in_marts_yml(landed):
             built = {c.name for c in cursor.description}
             described = {c["name"] for c in models[mart]["columns"] if c.get("description")}
             assert built == described, mart
+
+
+def test_mart_descriptions_reach_postgresql_as_comments(landed):
+    """persist_docs: what marts.yml says of a mart and its columns is what analysts' SQL tools show."""
+    conn, prefix = landed
+    models = {m["name"]: m for m in yaml.safe_load(MARTS_YML.read_text())["models"]}
+    with conn.cursor() as cursor:
+        for mart in MARTS:
+            cursor.execute(
+                "select obj_description(c.oid), a.attname, col_description(c.oid, a.attnum)"
+                " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
+                " where n.nspname = 'marts' and c.relname = %s", (prefix + mart,))
+            rows = cursor.fetchall()
+            # YAML's folded descriptions end in a newline, which the comment keeps.
+            assert {(table or "").strip() for table, _, _ in rows} == {models[mart]["description"].strip()}, mart
+            assert {name: (text or "").strip() for _, name, text in rows} == {
+                c["name"]: c["description"].strip() for c in models[mart]["columns"]}, mart
