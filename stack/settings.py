@@ -43,6 +43,9 @@ class KafkaSettings:
     plaintext_port_setting: int | None = None  # KAFKA_PLAINTEXT_PORT
     local_sasl_username: str = "matchday"
     local_sasl_password: str = field(default="", repr=False)  # empty: generated into the stack folder
+    # KAFKA_MODE: "local" runs our broker, "external" uses the brokers as they are (a broker already
+    # running on this machine, e.g. docker compose's); empty: local exactly when the address is localhost.
+    mode: str = ""
 
     @property
     def host(self) -> str:
@@ -55,8 +58,8 @@ class KafkaSettings:
 
     @property
     def is_local(self) -> bool:
-        """A localhost bootstrap address means: run our own broker."""
-        return self.host in LOCAL_HOSTS
+        """Run our own broker: KAFKA_MODE=local, or no KAFKA_MODE and a localhost bootstrap address."""
+        return self.mode == "local" or (not self.mode and self.host in LOCAL_HOSTS)
 
     @property
     def plaintext_port(self) -> int:
@@ -68,6 +71,13 @@ class KafkaSettings:
 
     def check_local(self) -> None:
         """The clients of the local broker must bootstrap from the listener of their protocol."""
+        if self.mode not in ("", "local", "external"):
+            raise StackError(f"KAFKA_MODE must be 'local', 'external' or empty, not {self.mode!r}: set it in .env.")
+        if self.mode == "local" and self.host not in LOCAL_HOSTS:
+            raise StackError(
+                f"KAFKA_MODE=local runs a broker on this machine, but KAFKA_BOOTSTRAP_SERVERS points at {self.host}: "
+                "set KAFKA_BOOTSTRAP_SERVERS to localhost:<port>, or KAFKA_MODE=external to use those brokers."
+            )
         if not self.is_local:
             return
         if self.security_protocol == "PLAINTEXT" and self.port != self.plaintext_port:
@@ -154,6 +164,7 @@ class Settings:
             plaintext_port_setting=_port(env["KAFKA_PLAINTEXT_PORT"], "KAFKA_PLAINTEXT_PORT") if env.get("KAFKA_PLAINTEXT_PORT") else None,
             local_sasl_username=get("KAFKA_LOCAL_SASL_USERNAME", "matchday"),
             local_sasl_password=get("KAFKA_LOCAL_SASL_PASSWORD", ""),
+            mode=get("KAFKA_MODE", "").strip().lower(),
         )
         kafka.check_local()
         mode = get("POSTGRES_MODE", "local")

@@ -64,3 +64,26 @@ def test_port_already_taken(tmp_path):
 def test_port_that_is_not_a_number(tmp_path):
     result = stack("status", tmp_path=tmp_path, POSTGRES_PORT="fifty")
     assert_one_clear_sentence(result, "POSTGRES_PORT must be a port number", "set it in .env")
+
+
+def test_a_kafka_mode_that_does_not_exist(tmp_path):
+    result = stack("status", tmp_path=tmp_path, KAFKA_MODE="docker")
+    assert_one_clear_sentence(result, "KAFKA_MODE must be 'local', 'external' or empty, not 'docker'", "set it in .env")
+
+
+def test_kafka_mode_local_with_a_remote_address(tmp_path):
+    result = stack("status", tmp_path=tmp_path, KAFKA_MODE="local", KAFKA_BOOTSTRAP_SERVERS="broker.example.org:9092")
+    assert_one_clear_sentence(result, "KAFKA_MODE=local runs a broker on this machine", "set KAFKA_BOOTSTRAP_SERVERS")
+
+
+def test_kafka_mode_external_uses_a_broker_on_localhost_as_it_is():
+    """docker compose's broker listens on localhost:9092: `make up KAFKA_MODE=external` must not
+    try to start a second one there (which stopped at "Port 9092 is already taken")."""
+    from stack import kafka
+    from stack.settings import Settings
+
+    env = {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092", "KAFKA_MODE": "external"}
+    settings = Settings.from_env(env).kafka
+    assert not settings.is_local
+    assert kafka.start(settings) == "using the brokers at localhost:9092 (not local: no broker started)"
+    assert Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"}).kafka.is_local
