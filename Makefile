@@ -24,13 +24,14 @@ PYTEST_ARGS ?=
 NIFI ?= $(NIFI_ENABLED)
 NIFI_FLAG = $(if $(filter 1 true yes,$(NIFI)),--nifi)
 
-.PHONY: help setup system-deps system-deps-test up down status nifi demo test test-unit streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
+.PHONY: help setup system-deps system-deps-test up up-postgres down status nifi demo test test-unit streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
 	@echo "make test            set up everything and run the whole test suite"
 	@echo "make test-unit       the fast tests only: no service, no Spark, no shared data (under a minute)"
 	@echo "make up | down | status   the local stack (Kafka, PostgreSQL, Superset; NIFI=1 adds Apache NiFi)"
+	@echo "make up-postgres     PostgreSQL only: all that the dbt targets (transform, evaluate) need"
 	@echo "make nifi            start NiFi and deploy the football-data flow (nifi/) into it"
 	@echo "make streaming | backfill | purge     the Spark landing job"
 	@echo "make alerts          goals, red cards, VAR and results to ALERTS_WEBHOOK_URL and the log"
@@ -61,6 +62,12 @@ setup: system-deps $(VENV)/.installed $(SUPERSET_VENV)/.installed
 
 up: setup
 	@$(PY) -m stack up $(NIFI_FLAG)
+	@$(PY) -m streaming migrate
+
+# PostgreSQL only (with the streaming tables dbt reads): what the dbt targets need, without
+# Kafka, Superset or their downloads.
+up-postgres: system-deps $(VENV)/.installed
+	@$(PY) -m stack up --postgres-only
 	@$(PY) -m streaming migrate
 
 down:
@@ -100,15 +107,15 @@ alerts: up
 	@$(PY) -m streaming alerts
 
 # dbt build once: seeds, staging, marts and their tests
-transform: up
+transform: up-postgres
 	@$(VENV)/bin/dbt build
 
 # rebuild the live marts every DBT_LOOP_INTERVAL seconds
-transform-loop: up
+transform-loop: up-postgres
 	@$(PY) -m dbt_project.transform_loop
 
 # model quality figures (win probability, xG) -> evaluation.json
-evaluate: up
+evaluate: up-postgres
 	@$(PY) -m dbt_project.evaluate
 
 # benchmarks: every figure next to a baseline of the same run -> bench.json (see README, "Benchmarks")

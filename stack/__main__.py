@@ -9,12 +9,16 @@ from . import StackError, envfile, kafka, nifi, pipeline, postgres, superset
 from .settings import Settings
 
 
-def up(settings: Settings, with_superset: bool, with_nifi: bool = False) -> None:
+def up_postgres(settings: Settings) -> None:
     print(f"postgres: {postgres.start(settings.postgres)}", flush=True)
     postgres.provision(settings.postgres)
     print(f"postgres: database {settings.postgres.db} with schemas {', '.join(postgres.SCHEMAS)} and roles "
           f"{settings.postgres.user} (writer), {settings.postgres.analyst_user}, {settings.postgres.superset_user} "
           "(read-only)", flush=True)
+
+
+def up(settings: Settings, with_superset: bool, with_nifi: bool = False) -> None:
+    up_postgres(settings)
     kafka.fetch_jars()
     print(f"kafka: {kafka.start(settings.kafka)}", flush=True)
     trouble = kafka.problem(settings.kafka, timeout=10)
@@ -73,11 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=("up", "down", "status"))
     parser.add_argument("--no-superset", action="store_true", help="up: leave Superset out (Kafka and PostgreSQL only)")
     parser.add_argument("--nifi", action="store_true", help="up: start Apache NiFi too (as NIFI_ENABLED=1 does)")
+    parser.add_argument("--postgres-only", action="store_true",
+                        help="up: PostgreSQL only, what dbt needs (make transform, transform-loop, evaluate)")
     args = parser.parse_args(argv)
     try:
         envfile.load_defaults()  # as the Makefile does, for runs without make
         settings = Settings.from_env()
-        if args.command == "up":
+        if args.command == "up" and args.postgres_only:
+            up_postgres(settings)
+        elif args.command == "up":
             up(settings, with_superset=not args.no_superset, with_nifi=args.nifi)
         elif args.command == "down":
             down()
