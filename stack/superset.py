@@ -7,6 +7,7 @@ imported from superset/assets/ and the `matchday` connection as the read-only ro
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import subprocess
 import sys
@@ -47,10 +48,18 @@ class SupersetSettings:
     admin_password: str = field(repr=False)
     secret_key: str = field(repr=False)
     metadata_uri: str = field(default="", repr=False)
+    bind_address: str = "127.0.0.1"
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """Where this machine reaches it: the bind address, or localhost when bound to every interface."""
+        host = "127.0.0.1" if ipaddress.ip_address(self.bind_address).is_unspecified else self.bind_address
+        return f"http://{_in_url(host)}:{self.port}"
+
+    @property
+    def bind(self) -> str:
+        """gunicorn's --bind."""
+        return f"{_in_url(self.bind_address)}:{self.port}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "SupersetSettings":
@@ -63,7 +72,20 @@ class SupersetSettings:
             admin_password=env.get("SUPERSET_ADMIN_PASSWORD") or generated(ADMIN_PASSWORD_FILE, 18),
             secret_key=env.get("SUPERSET_SECRET_KEY") or generated(SECRET_KEY_FILE, 42),
             metadata_uri=env.get("SUPERSET_METADATA_URI") or "",
+            bind_address=_bind_address(env.get("SUPERSET_BIND_ADDRESS") or "127.0.0.1"),
         )
+
+
+def _in_url(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
+
+
+def _bind_address(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise StackError(f"SUPERSET_BIND_ADDRESS must be an IP address of this machine (127.0.0.1, or 0.0.0.0 for "
+                         f"every interface), not {value!r}: set it in .env.") from None
 
 
 
@@ -209,7 +231,7 @@ def start(settings: SupersetSettings, postgres: PostgresSettings) -> str:
     bootstrap(settings, postgres)
     command = [
         _executable("gunicorn"),
-        "--bind", f"127.0.0.1:{settings.port}",
+        "--bind", settings.bind,
         "--chdir", str(SUPERSET_DIR),
         # One worker with threads: the machine is small and the queries wait on PostgreSQL, not CPU.
         "--workers", "1", "--worker-class", "gthread", "--threads", "8",

@@ -26,7 +26,7 @@ FEATURE_FLAGS = {
     "DASHBOARD_CROSS_FILTERS": True,
     "ENABLE_TEMPLATE_PROCESSING": False,
 }
-# Served on localhost only; Talisman's HTTPS policies would break the plain-HTTP UI.
+# Served over plain HTTP (on localhost by default; a TLS proxy in front otherwise): Talisman's HTTPS policies would break it.
 TALISMAN_ENABLED = False
 WTF_CSRF_ENABLED = True
 SQLLAB_CTAS_NO_LIMIT = True
@@ -35,7 +35,7 @@ DATA_CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 10}
 SUPERSET_WEBSERVER_TIMEOUT = 60
 ROW_LIMIT = 10000
 
-# The stack runs gunicorn on 127.0.0.1:SUPERSET_PORT; `superset run` uses the same port.
+# The stack runs gunicorn on SUPERSET_BIND_ADDRESS:SUPERSET_PORT; `superset run` uses the same port.
 SUPERSET_WEBSERVER_PORT = int(os.environ.get("SUPERSET_PORT") or 8088)
 # Assets are imported and exported as code; the REST API is what the export script and tests use.
 FAB_API_SWAGGER_UI = False

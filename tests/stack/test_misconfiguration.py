@@ -87,3 +87,22 @@ def test_kafka_mode_external_uses_a_broker_on_localhost_as_it_is():
     assert not settings.is_local
     assert kafka.start(settings) == "using the brokers at localhost:9092 (not local: no broker started)"
     assert Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"}).kafka.is_local
+
+
+def test_a_superset_bind_address_that_is_not_an_address(tmp_path):
+    result = stack("status", tmp_path=tmp_path, SUPERSET_BIND_ADDRESS="everywhere")
+    assert_one_clear_sentence(result, "SUPERSET_BIND_ADDRESS must be an IP address", "not 'everywhere'", "set it in .env")
+
+
+@pytest.mark.parametrize(("address", "bind", "url"), [
+    ("127.0.0.1", "127.0.0.1:8100", "http://127.0.0.1:8100"),
+    ("0.0.0.0", "0.0.0.0:8100", "http://127.0.0.1:8100"),  # every interface; this machine reaches it on localhost
+    ("::", "[::]:8100", "http://127.0.0.1:8100"),
+    ("10.1.2.3", "10.1.2.3:8100", "http://10.1.2.3:8100"),
+])
+def test_superset_listens_on_the_bind_address(address, bind, url):
+    from stack.superset import SupersetSettings
+
+    settings = SupersetSettings.from_env({"SUPERSET_PORT": "8100", "SUPERSET_BIND_ADDRESS": address,
+                                          "SUPERSET_ADMIN_PASSWORD": "x" * 18, "SUPERSET_SECRET_KEY": "k" * 42})
+    assert (settings.bind, settings.url) == (bind, url)
