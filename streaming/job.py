@@ -43,6 +43,8 @@ def spark_session(settings: Settings, app_name: str = "matchday-streaming") -> S
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
     )
+    for key, value in settings.spark_conf:  # SPARK_CONF_FILE: any setting, over ours
+        builder = builder.config(key, value)
     if settings.spark_master:
         builder = builder.master(settings.spark_master)
     return builder.getOrCreate()
@@ -70,6 +72,7 @@ def _kafka_stream(spark: SparkSession, settings: Settings, topics: list[str], he
         .option("startingOffsets", settings.starting_offsets)
         .option("maxOffsetsPerTrigger", str(settings.max_offsets_per_trigger))
         .option("includeHeaders", str(headers).lower())
+        .options(**({"groupIdPrefix": settings.kafka_group_id_prefix} if settings.kafka_group_id_prefix else {}))
         .load()
     )
 

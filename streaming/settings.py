@@ -106,6 +106,10 @@ class Settings:
     spark_jars_dir: Path
     spark_driver_memory: str
     max_message_bytes: int = 65536  # a longer Kafka message is a dead letter, unparsed
+    # Any Spark setting, from a spark-defaults.conf-style file (SPARK_CONF_FILE); applied last.
+    spark_conf: tuple[tuple[str, str], ...] = ()
+    # Prefix of the Kafka consumer group ids the Kafka source generates (Confluent Cloud ACLs are by prefix).
+    kafka_group_id_prefix: str = ""
     postgres_retry_seconds: int = 120  # how long a batch write waits out an unreachable PostgreSQL
 
     @classmethod
@@ -166,6 +170,8 @@ class Settings:
             spark_driver_memory=get("SPARK_DRIVER_MEMORY", "2g"),
             max_message_bytes=integer("STREAMING_MAX_MESSAGE_BYTES", 65536, 1024),
             postgres_retry_seconds=integer("STREAMING_POSTGRES_RETRY_SECONDS", 120, 0),
+            spark_conf=spark_conf_file(get("SPARK_CONF_FILE", "")),
+            kafka_group_id_prefix=group_id_prefix(get("STREAMING_KAFKA_GROUP_ID_PREFIX", "")),
         )
 
     def with_overrides(self, **changes: object) -> "Settings":
@@ -175,3 +181,32 @@ class Settings:
     def table(self, name: str) -> str:
         """Qualified name of a table in schema `streaming`, with the optional prefix."""
         return f"streaming.{self.table_prefix}{name}"
+
+
+def spark_conf_file(path: str) -> tuple[tuple[str, str], ...]:
+    """The settings of a spark-defaults.conf-style file: `key value` (or `key=value`) per line,
+    `#` comments; empty path: none."""
+    if not path:
+        return ()
+    try:
+        text = Path(path).read_text()
+    except OSError as error:
+        raise StreamingError(f"SPARK_CONF_FILE names {path}, which cannot be read ({error.strerror}): set it in .env.") from None
+    pairs = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = re.fullmatch(r"(spark\.[^\s=]+)(?:\s*=\s*|\s+)(.+)", line)
+        if not match:
+            raise StreamingError(f"SPARK_CONF_FILE {path}, line {number}: expected `spark.<key> <value>`, "
+                                 f"not {line!r}: fix the file or set SPARK_CONF_FILE in .env.")
+        pairs.append((match.group(1), match.group(2).strip()))
+    return tuple(pairs)
+
+
+def group_id_prefix(value: str) -> str:
+    if value and not re.fullmatch(r"[A-Za-z0-9._-]+", value):
+        raise StreamingError(f"STREAMING_KAFKA_GROUP_ID_PREFIX must be letters, digits, '.', '_' or '-', not {value!r}: "
+                             "set it in .env.")
+    return value

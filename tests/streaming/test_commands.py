@@ -37,6 +37,8 @@ def test_purge_deletes_hot_rows_older_than_the_retention_only(pipeline):
         ("STREAMING_WATERMARK", "ten minutes", "STREAMING_WATERMARK must look like"),
         ("STREAMING_STARTING_OFFSETS", "yesterday", "STREAMING_STARTING_OFFSETS must be"),
         ("CONTRACTS_DIR", "/nonexistent/contracts", "set CONTRACTS_DIR"),
+        ("SPARK_CONF_FILE", "/nonexistent/spark-defaults.conf", "SPARK_CONF_FILE names /nonexistent/spark-defaults.conf"),
+        ("STREAMING_KAFKA_GROUP_ID_PREFIX", "my group", "STREAMING_KAFKA_GROUP_ID_PREFIX must be letters"),
     ],
 )
 def test_misconfiguration_fails_fast_with_one_sentence(setting, value, says):
@@ -47,3 +49,17 @@ def test_misconfiguration_fails_fast_with_one_sentence(setting, value, says):
     assert done.returncode == 2
     assert says in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_spark_conf_file_settings_are_read_in_order(tmp_path):
+    from streaming.errors import StreamingError
+    from streaming.settings import spark_conf_file
+
+    conf = tmp_path / "spark-defaults.conf"
+    conf.write_text("# the job's defaults, changed\nspark.sql.shuffle.partitions   8\n\n"
+                    "spark.ui.enabled=true\nspark.driver.extraJavaOptions -Dx=1 -Dy=2\n")
+    assert spark_conf_file(str(conf)) == (("spark.sql.shuffle.partitions", "8"), ("spark.ui.enabled", "true"),
+                                          ("spark.driver.extraJavaOptions", "-Dx=1 -Dy=2"))
+    conf.write_text("shuffle partitions 8\n")
+    with pytest.raises(StreamingError, match="line 1: expected `spark.<key> <value>`"):
+        spark_conf_file(str(conf))
