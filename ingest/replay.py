@@ -64,6 +64,14 @@ def period_starts(events: Iterable[MatchEvent]) -> dict[int, float]:
     return starts
 
 
+def match_length(events: Iterable[MatchEvent]) -> float:
+    """Real-time seconds from the kick-off to the last event, breaks included: how long a replay
+    at speed 1 plays the match (its last message has this offset)."""
+    events = list(events)
+    starts = period_starts(events)
+    return max((starts[event.period] + event.period_time for event in events), default=0.0)
+
+
 @dataclass
 class _PlayerState:
     player_id: int

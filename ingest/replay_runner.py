@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from tqdm import tqdm
 
 from ingest.domain import Match
 from ingest.producer import MatchProducer
-from ingest.replay import matchday_timeline
+from ingest.replay import match_length, matchday_timeline
 
 # Longest single wait between two messages, so SIGINT/SIGTERM are noticed promptly.
 MAX_WAIT_SECONDS = 0.5
@@ -37,7 +38,11 @@ def run_replay(matches: Iterable[Match], producer: MatchProducer, kickoff: datet
     matches = list(matches)
     if show_progress is None:
         show_progress = sys.stderr.isatty()
-    bar = tqdm(total=len(matches), unit="match", desc="replay", disable=not show_progress, file=sys.stderr)
+    # The bar moves with the clock of play (breaks included), not by whole matches, which would
+    # sit at 0 for the whole of a one-match replay.
+    minutes = math.ceil(max((match_length(match.events) for match in matches), default=0.0) / 60)
+    bar = tqdm(total=minutes, unit="min", desc="replay, minutes of play", disable=not show_progress,
+               file=sys.stderr)
     started = time.monotonic()
     sent = rejected = finished = 0
     for out in matchday_timeline(matches, kickoff):
@@ -54,10 +59,12 @@ def run_replay(matches: Iterable[Match], producer: MatchProducer, kickoff: datet
         sent += 1
         if out.contract == "live-matches" and out.value["status"] == "FINISHED":
             finished += 1
-            bar.update(1)
-        if sent % 2000 == 0:
-            bar.set_postfix(messages=sent, refresh=False)
-    bar.set_postfix(messages=sent)
+        if (minute := min(int(out.offset // 60), minutes)) > bar.n:
+            bar.set_postfix(finished=f"{finished}/{len(matches)}", messages=sent, refresh=False)
+            bar.update(minute - bar.n)
+    if not producer.stopping.is_set():
+        bar.update(minutes - bar.n)
+    bar.set_postfix(finished=f"{finished}/{len(matches)}", messages=sent)
     bar.close()
     producer.flush()
     seconds = time.monotonic() - started

@@ -159,3 +159,17 @@ def test_matches_share_one_clock_and_keep_their_own_order():
     for match_id in OFFICIAL:
         own = [out.value for out in messages if out.key == f"statsbomb:{match_id}" and out.contract == "live-matches"]
         assert [s["sequence"] for s in own] == list(range(len(own)))
+
+
+@pytest.mark.parametrize("match_id", ["7576", "3943077"])  # 90 minutes; extra time
+def test_the_replay_length_is_the_offset_of_the_final_whistle(match_id):
+    """`make demo`'s progress bar runs over match_length: it must end with the match, breaks included."""
+    from ingest.replay import match_length
+
+    match_file = next(f for f in files.find_matches([BUNDLED]) if f.match_id == match_id)
+    match = files.load_match(match_file)
+    messages = list(match_timeline(match, KICKOFF))
+    [whistle] = [m for m in messages if m.contract == "live-matches" and m.value["status"] == "FINISHED"]
+    assert match_length(match.events) == messages[-1].offset == whistle.offset
+    # Two halves of at least 45 minutes and the 15-minute break (plus extra time and its breaks).
+    assert match_length(match.events) >= (105 if match_id == "7576" else 142) * 60
