@@ -44,7 +44,7 @@ def run_replay(matches: Iterable[Match], producer: MatchProducer, kickoff: datet
     bar = tqdm(total=minutes, unit="min", desc="replay, minutes of play", disable=not show_progress,
                file=sys.stderr)
     started = time.monotonic()
-    sent = rejected = finished = 0
+    sent = rejected = finished = shown = 0
     for out in matchday_timeline(matches, kickoff):
         if producer.stopping.is_set():
             break
@@ -59,11 +59,12 @@ def run_replay(matches: Iterable[Match], producer: MatchProducer, kickoff: datet
         sent += 1
         if out.contract == "live-matches" and out.value["status"] == "FINISHED":
             finished += 1
-        if (minute := min(int(out.offset // 60), minutes)) > bar.n:
+        if (minute := min(int(out.offset // 60), minutes)) > shown:  # once a minute of play, not per message
             bar.set_postfix(finished=f"{finished}/{len(matches)}", messages=sent, refresh=False)
-            bar.update(minute - bar.n)
+            bar.update(minute - shown)
+            shown = minute
     if not producer.stopping.is_set():
-        bar.update(minutes - bar.n)
+        bar.update(minutes - shown)
     bar.set_postfix(finished=f"{finished}/{len(matches)}", messages=sent)
     bar.close()
     producer.flush()
