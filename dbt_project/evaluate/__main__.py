@@ -228,7 +228,6 @@ def score(conn, results: dict, shot_matches: int) -> dict:
 def main() -> int:
     try:
         settings = EvaluationSettings.from_env()
-        started = time.monotonic()
         conn = _connect()
         results, shot_matches = load_inputs(conn, settings)
         build_models(settings)
@@ -241,7 +240,7 @@ def main() -> int:
         "results_dir": str(settings.results_dir), "from": settings.date_from.isoformat(),
         "to": settings.date_to.isoformat(), "statsbomb_dir": str(settings.statsbomb_dir),
         "statsbomb_competition": settings.statsbomb_competition,
-        "seconds": round(time.monotonic() - started, 1),
+        "seconds": round(time.monotonic() - _STARTED, 1),
     }
     wp, xg = report["win_probability"], report["xg"]
     pre, rates = wp["baselines"]["pre_match_elo"], wp["baselines"]["base_rates"]

@@ -1,6 +1,6 @@
 """dbt's exposures name the Superset dashboards and what they read; they must follow the dashboards
-as Superset imports them (superset/assets/: dashboard -> charts -> datasets), and the transform
-loop's selector must be the live marts."""
+(superset/build_assets.py: dashboard -> charts -> datasets), and the transform loop's selector
+must be the live marts."""
 
 from __future__ import annotations
 
@@ -15,23 +15,17 @@ import yaml
 from dbt_project.live_marts import live_marts
 
 ROOT = Path(__file__).resolve().parents[2]
-ASSETS = ROOT / "superset" / "assets"
 EXPOSURES = ROOT / "dbt_project" / "models" / "marts" / "exposures.yml"
+sys.path.insert(0, str(ROOT / "superset"))
 
-
-def _load(folder: str) -> list[dict]:
-    return [yaml.safe_load(path.read_text()) for path in sorted((ASSETS / folder).glob("*.yaml"))]
+import build_assets  # noqa: E402
 
 
 def dashboards_and_their_tables() -> dict[str, set[str]]:
-    """slug -> {"marts.scoreboard", "streaming.dead_letter", ...}, read from the asset files."""
-    tables = {d["uuid"]: f"{d['schema']}.{d['table_name']}" for d in _load("datasets")}
-    chart_tables = {c["uuid"]: tables[c["dataset_uuid"]] for c in _load("charts")}
-    return {
-        dashboard["slug"]: {chart_tables[item["meta"]["uuid"]] for item in dashboard["position"].values()
-                            if isinstance(item, dict) and item.get("type") == "CHART"}
-        for dashboard in _load("dashboards")
-    }
+    """slug -> {"marts.scoreboard", "streaming.dead_letter", ...}, from the dashboards' one source of
+    truth, the builder (tests/superset/test_assets_match_the_builder.py keeps the imported assets equal)."""
+    return {dashboard.slug: {f"{build_assets.DATASETS[chart.dataset]}.{chart.dataset}" for chart in dashboard.charts}
+            for dashboard in build_assets.DASHBOARDS}
 
 
 def exposures_and_their_tables() -> dict[str, set[str]]:
