@@ -58,13 +58,16 @@ def parameters(args: argparse.Namespace, objects: list[dict]) -> tuple[list[int]
 def connect_postgres():
     import psycopg2
 
-    host, port = os.environ.get("POSTGRES_HOST", "localhost"), os.environ.get("POSTGRES_PORT", "5433")
+    from ingest.errors import ConfigError
+    from ingest.settings import PostgresSettings
+
     try:
-        conn = psycopg2.connect(host=host, port=port, dbname=os.environ.get("POSTGRES_DB", "matchday"),
-                                user=os.environ.get("POSTGRES_USER", "matchday"),
-                                password=os.environ.get("POSTGRES_PASSWORD", "matchday"), connect_timeout=10)
+        postgres = PostgresSettings.from_env()
+        conn = psycopg2.connect(**postgres.connect_kwargs())
+    except ConfigError as error:
+        raise BenchError(str(error)) from None
     except psycopg2.OperationalError:
-        raise BenchError(f"Cannot connect to PostgreSQL at {host}:{port}: run `make up` or set POSTGRES_HOST/POSTGRES_PORT.") from None
+        raise BenchError(f"Cannot connect to PostgreSQL at {postgres.where}: run `make up` or set POSTGRES_HOST/POSTGRES_PORT.") from None
     conn.autocommit = True
     with conn.cursor() as cursor:
         cursor.execute("SELECT to_regclass('streaming.match_events')")

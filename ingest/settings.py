@@ -1,4 +1,7 @@
-"""Typed settings of the ingest package, read from environment variables (see .env.example)."""
+"""Typed settings read from environment variables (see .env.example): the Kafka and PostgreSQL
+connection settings every package shares (ingest, streaming, stack, bench, the dbt tools), and
+the topic names. Other packages extend these classes with their own settings; none reads
+KAFKA_* or POSTGRES_* connection variables itself."""
 
 from __future__ import annotations
 
@@ -25,13 +28,18 @@ def _for_contract(self, contract: str) -> str:
     return getattr(self, vocabulary.table_of(contract))
 
 
+def _names(self):
+    """The Kafka topic names, in the vocabulary's order."""
+    return iter(getattr(self, vocabulary.table_of(topic)) for topic in vocabulary.TOPICS)
+
+
 # Kafka topic names by logical name (live_matches, ..., dead_letters); each defaults to the
 # topic's own name in ingest.vocabulary.TOPICS, so the list is written once.
 Topics = make_dataclass(
     "Topics",
     [(vocabulary.table_of(topic), str, field(default=topic)) for topic in vocabulary.TOPICS],
     frozen=True,
-    namespace={"for_contract": _for_contract, "__module__": __name__},
+    namespace={"for_contract": _for_contract, "__iter__": _names, "__module__": __name__},
 )
 
 
@@ -51,7 +59,8 @@ class KafkaSettings:
         return "KafkaSettings(" + ", ".join(f"{name}={value!r}" for name, value in shown.items()) + ")"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "KafkaSettings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **extra: object) -> "KafkaSettings":
+        """The clients' settings from KAFKA_*; `extra` fills the fields a subclass adds."""
         env = os.environ if env is None else env
 
         def get(name: str, default: str) -> str:
@@ -65,6 +74,7 @@ class KafkaSettings:
             sasl_password=env.get("KAFKA_SASL_PASSWORD", "") or "",
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
             topics=Topics(**topic_names(env)),
+            **extra,
         )
         settings.check()
         return settings
@@ -88,3 +98,52 @@ class KafkaSettings:
         if self.ssl_ca_location:
             config["ssl.ca.location"] = self.ssl_ca_location
         return config
+
+
+def port_number(value: str, name: str) -> int:
+    """A TCP port from a setting, or a ConfigError naming the setting."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a port number, not {value!r}: set it in .env.") from None
+    if not 0 < port < 65536:
+        raise ConfigError(f"{name} must be between 1 and 65535, not {port}: set it in .env.")
+    return port
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    """The pipeline role's connection: the landing job writes schema `streaming` with it, dbt
+    builds `staging` and `marts`, the benchmarks and the evaluation read with it."""
+
+    host: str = "localhost"
+    port: int = 5433
+    db: str = "matchday"
+    user: str = "matchday"
+    password: str = field(default="matchday", repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **extra: object) -> "PostgresSettings":
+        """The connection from POSTGRES_*; `extra` fills the fields a subclass adds."""
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str) -> str:
+            return env.get(name) or default
+
+        return cls(
+            host=get("POSTGRES_HOST", cls.host),
+            port=port_number(get("POSTGRES_PORT", str(cls.port)), "POSTGRES_PORT"),
+            db=get("POSTGRES_DB", cls.db),
+            user=get("POSTGRES_USER", cls.user),
+            password=get("POSTGRES_PASSWORD", "matchday"),
+            **extra,
+        )
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def connect_kwargs(self) -> dict[str, object]:
+        """psycopg2.connect's arguments."""
+        return {"host": self.host, "port": self.port, "dbname": self.db, "user": self.user,
+                "password": self.password, "connect_timeout": 10}

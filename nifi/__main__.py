@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             group_id = deploy.deploy(client, settings, start=not args.stopped)
             state = "imported" if args.stopped else "running"
             print(f"nifi: flow {definition.FLOW_NAME!r} {state} (group {group_id}), polling {settings.base_url} every "
-                  f"{settings.poll_seconds:g} s, publishing to {settings.topic_live_matches} on {settings.bootstrap_servers} "
-                  f"({settings.security_protocol})")
+                  f"{settings.poll_seconds:g} s, publishing to {settings.kafka.topics.live_matches} on {settings.kafka.bootstrap_servers} "
+                  f"({settings.kafka.security_protocol})")
         elif args.command == "undeploy":
             print("nifi: flow removed" if deploy.undeploy(client) else "nifi: no flow to remove")
         else:

@@ -105,23 +105,23 @@ def parameters(settings: FlowSettings) -> dict[str, str]:
         "competitions": settings.competitions,
         "poll_interval": f"{settings.poll_seconds:g} sec",
         "raw_archive_dir": settings.raw_archive_dir,
-        "kafka_bootstrap_servers": settings.bootstrap_servers,
-        "kafka_security_protocol": settings.security_protocol,
+        "kafka_bootstrap_servers": settings.kafka.bootstrap_servers,
+        "kafka_security_protocol": settings.kafka.security_protocol,
         # PublishKafka asks PLAIN for a user even over PLAINTEXT; GSSAPI is ignored there.
-        "kafka_sasl_mechanism": (settings.sasl_mechanism or "PLAIN") if settings.security_protocol == "SASL_SSL" else "GSSAPI",
-        "kafka_sasl_username": settings.sasl_username,
-        "kafka_sasl_password": settings.sasl_password,
-        "kafka_topic_live_matches": settings.topic_live_matches,
-        "kafka_topic_dead_letters": settings.topic_dead_letters,
+        "kafka_sasl_mechanism": (settings.kafka.sasl_mechanism or "PLAIN") if settings.kafka.security_protocol == "SASL_SSL" else "GSSAPI",
+        "kafka_sasl_username": settings.kafka.sasl_username,
+        "kafka_sasl_password": settings.kafka.sasl_password,
+        "kafka_topic_live_matches": settings.kafka.topics.live_matches,
+        "kafka_topic_dead_letters": settings.kafka.topics.dead_letters,
         "kafka_truststore": "",
         "kafka_truststore_type": "PKCS12",
         "kafka_truststore_password": "",
     }
-    if settings.security_protocol == "SASL_SSL":
-        if settings.ssl_ca_location:
+    if settings.kafka.security_protocol == "SASL_SSL":
+        if settings.kafka.ssl_ca_location:
             from stack import nifi as stack_nifi
 
-            path, password = stack_nifi.kafka_truststore(Path(settings.ssl_ca_location))
+            path, password = stack_nifi.kafka_truststore(Path(settings.kafka.ssl_ca_location))
             values |= {"kafka_truststore": str(path), "kafka_truststore_password": password}
         else:
             values |= {"kafka_truststore": str(java_cacerts()), "kafka_truststore_password": "changeit"}
@@ -144,7 +144,7 @@ def prepared(settings: FlowSettings, path: Path = definition.DEFINITION) -> dict
             # NiFi 1.18 takes no parameter in a run schedule: the setting goes in directly.
             processor["schedulingPeriod"] = f"{settings.poll_seconds:g} sec"
         if processor["type"].endswith("PublishKafka_2_6"):
-            if settings.security_protocol == "SASL_SSL":
+            if settings.kafka.security_protocol == "SASL_SSL":
                 processor["properties"]["ssl.context.service"] = service["identifier"]
             else:
                 processor["properties"].pop("ssl.context.service", None)
@@ -164,7 +164,7 @@ def deploy(client: NiFiClient, settings: FlowSettings, start: bool = True) -> st
     client._check(response, "POST", "/process-groups/upload")
     group_id = response.json()["id"]
     _set_sensitive_values(client, group_id, settings)
-    if settings.security_protocol == "SASL_SSL":
+    if settings.kafka.security_protocol == "SASL_SSL":
         client.put(f"/flow/process-groups/{group_id}/controller-services", {"id": group_id, "state": "ENABLED"})
         client.wait(lambda: all(s["component"]["state"] == "ENABLED" for s in _services(client, group_id)),
                     "enable the Kafka truststore (check KAFKA_SSL_CA_LOCATION)", 60)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from ingest.errors import ConfigError
 from ingest.providers.football_data import spec
+from ingest.settings import KafkaSettings
 from nifi import NiFiConfigError
+
+_KAFKA_FIELDS = {f.name for f in fields(KafkaSettings)} - {"topics"}
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,14 +29,8 @@ class FlowSettings:
     poll_seconds: float = 60.0
     requests_per_minute: int = spec.FREE_PLAN_PER_MINUTE
     raw_archive_dir: str = str(ROOT / ".stack" / "raw")
-    bootstrap_servers: str = "localhost:9092"
-    security_protocol: str = "PLAINTEXT"
-    sasl_mechanism: str = ""
-    sasl_username: str = ""
-    sasl_password: str = field(default="", repr=False)
-    ssl_ca_location: str = ""
-    topic_live_matches: str = "live-matches"
-    topic_dead_letters: str = "dead-letters"
+    # The brokers and topic names, as every package reads them (KAFKA_*, ingest.settings).
+    kafka: KafkaSettings = KafkaSettings()
 
     @property
     def min_poll_seconds(self) -> float:
@@ -47,12 +45,13 @@ class FlowSettings:
             raise NiFiConfigError(
                 f"NIFI_POLL_SECONDS is {self.poll_seconds:g}, more often than FOOTBALL_DATA_REQUESTS_PER_MINUTE="
                 f"{self.requests_per_minute} allows: set it to {math.ceil(self.min_poll_seconds)} or more.")
-        if self.security_protocol not in ("PLAINTEXT", "SASL_SSL"):
-            raise NiFiConfigError(f"The flow publishes with PLAINTEXT or SASL_SSL, not {self.security_protocol}: "
+        if self.kafka.security_protocol not in ("PLAINTEXT", "SASL_SSL"):
+            raise NiFiConfigError(f"The flow publishes with PLAINTEXT or SASL_SSL, not {self.kafka.security_protocol}: "
                                   "set KAFKA_SECURITY_PROTOCOL to one of them.")
-        if self.security_protocol == "SASL_SSL" and not (self.sasl_username and self.sasl_password):
-            raise NiFiConfigError("KAFKA_SECURITY_PROTOCOL is SASL_SSL but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD "
-                                  "is empty: set both (Confluent Cloud: the API key and secret).")
+        try:
+            self.kafka.check()
+        except ConfigError as error:
+            raise NiFiConfigError(str(error)) from None
         if "://" in self.raw_archive_dir:
             raise NiFiConfigError(f"NiFi archives raw responses on a local filesystem, not {self.raw_archive_dir}: "
                                   "set NIFI_RAW_ARCHIVE_DIR to a local folder.")
@@ -80,21 +79,23 @@ class FlowSettings:
             archive = parquet if "://" in parquet else str((ROOT / parquet).resolve().parent / "raw")
         elif "://" not in archive:
             archive = str((ROOT / archive).resolve())
-        ca = get("KAFKA_SSL_CA_LOCATION")
-        settings = cls(
+        try:
+            kafka = KafkaSettings.from_env(env)
+        except ConfigError as error:
+            raise NiFiConfigError(str(error)) from None
+        given = {name: value for name, value in overrides.items() if value is not None}
+        kafka = replace(kafka, **{name: given.pop(name) for name in list(given) if name in _KAFKA_FIELDS})
+        kafka = kafka.with_topics(**{name.removeprefix("topic_"): given.pop(name)
+                                     for name in ("topic_live_matches", "topic_dead_letters") if name in given})
+        # PublishKafka needs a mechanism even unused; NiFi resolves a relative CA path from its own folder.
+        kafka = replace(kafka, sasl_mechanism=kafka.sasl_mechanism or "PLAIN",
+                        ssl_ca_location=str((ROOT / kafka.ssl_ca_location).resolve()) if kafka.ssl_ca_location else "")
+        return replace(cls(
             api_key=get(spec.KEY_SETTING),
             base_url=get("NIFI_PROVIDER_BASE_URL", spec.BASE_URL).rstrip("/"),
             competitions=get("NIFI_COMPETITIONS"),
             poll_seconds=seconds,
             requests_per_minute=int(per_minute_text),
             raw_archive_dir=archive,
-            bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-            security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper(),
-            sasl_mechanism=get("KAFKA_SASL_MECHANISM", "PLAIN") or "PLAIN",
-            sasl_username=get("KAFKA_SASL_USERNAME"),
-            sasl_password=env.get("KAFKA_SASL_PASSWORD") or "",
-            ssl_ca_location=str((ROOT / ca).resolve()) if ca else "",
-            topic_live_matches=get("KAFKA_TOPIC_LIVE_MATCHES", "live-matches"),
-            topic_dead_letters=get("KAFKA_TOPIC_DEAD_LETTERS", "dead-letters"),
-        )
-        return replace(settings, **{name: value for name, value in overrides.items() if value is not None}).check()
+            kafka=kafka,
+        ), **given).check()

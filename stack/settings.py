@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ingest.settings import topic_names
+from ingest import settings as shared
+from ingest.errors import ConfigError
 
 from . import StackError
 
@@ -18,26 +19,18 @@ _SASL_USERNAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 def _port(value: str, name: str) -> int:
     try:
-        port = int(value)
-    except ValueError:
-        raise StackError(f"{name} must be a port number, not {value!r}: set it in .env.") from None
-    if not 0 < port < 65536:
-        raise StackError(f"{name} must be between 1 and 65535, not {port}: set it in .env.")
-    return port
+        return shared.port_number(value, name)
+    except ConfigError as error:
+        raise StackError(str(error)) from None
 
 
-@dataclass(frozen=True)
-class KafkaSettings:
-    bootstrap_servers: str
-    controller_port: int
-    partitions: int
-    retention_hours: int
-    topics: tuple[str, ...]
-    security_protocol: str = "PLAINTEXT"
-    sasl_mechanism: str = ""
-    sasl_username: str = ""
-    sasl_password: str = field(default="", repr=False)
-    ssl_ca_location: str = ""
+@dataclass(frozen=True, kw_only=True)
+class KafkaSettings(shared.KafkaSettings):
+    """The clients' Kafka settings (ingest.settings) and what the stack needs to run a broker."""
+
+    controller_port: int = 9093
+    partitions: int = 3
+    retention_hours: int = 24
     # The local broker only: its SASL_SSL listener and the one user it accepts there.
     sasl_ssl_port: int = 9094
     plaintext_port_setting: int | None = None  # KAFKA_PLAINTEXT_PORT
@@ -102,34 +95,19 @@ class KafkaSettings:
         if any(c in self.local_sasl_password for c in '"\\\n'):
             raise StackError("KAFKA_LOCAL_SASL_PASSWORD cannot hold quotes, backslashes or line breaks: set another one in .env.")
 
-    def client_config(self) -> dict[str, str]:
-        """librdkafka settings for admin clients."""
-        config = {"bootstrap.servers": self.bootstrap_servers, "security.protocol": self.security_protocol}
-        if self.sasl_mechanism:
-            config |= {
-                "sasl.mechanism": self.sasl_mechanism,
-                "sasl.username": self.sasl_username,
-                "sasl.password": self.sasl_password,
-            }
-        if self.ssl_ca_location:
-            config["ssl.ca.location"] = self.ssl_ca_location
-        return config
 
+@dataclass(frozen=True, kw_only=True)
+class PostgresSettings(shared.PostgresSettings):
+    """The pipeline role's connection (ingest.settings) and what the stack needs to set up the
+    database: where it runs, the read-only roles, the administrator."""
 
-@dataclass(frozen=True)
-class PostgresSettings:
-    mode: str
-    host: str
-    port: int
-    db: str
-    user: str
-    password: str = field(repr=False)
-    analyst_user: str
-    analyst_password: str = field(repr=False)
-    superset_user: str
-    superset_password: str = field(repr=False)
-    admin_user: str
-    admin_password: str = field(repr=False)
+    mode: str = "local"
+    analyst_user: str = "analyst"
+    analyst_password: str = field(default="analyst", repr=False)
+    superset_user: str = "superset"
+    superset_password: str = field(default="superset", repr=False)
+    admin_user: str = "postgres"
+    admin_password: str = field(default="", repr=False)
 
     @property
     def is_local(self) -> bool:
@@ -148,40 +126,32 @@ class Settings:
         def get(name: str, default: str) -> str:
             return env.get(name) or default
 
-        topics = tuple(topic_names(env).values())
-        kafka = KafkaSettings(
-            bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-            controller_port=_port(get("KAFKA_CONTROLLER_PORT", "9093"), "KAFKA_CONTROLLER_PORT"),
-            partitions=int(get("KAFKA_TOPIC_PARTITIONS", "3")),
-            retention_hours=int(get("KAFKA_RETENTION_HOURS", "24")),
-            topics=topics,
-            security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").strip().upper(),
-            sasl_mechanism=get("KAFKA_SASL_MECHANISM", ""),
-            sasl_username=get("KAFKA_SASL_USERNAME", ""),
-            sasl_password=get("KAFKA_SASL_PASSWORD", ""),
-            ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
-            sasl_ssl_port=_port(get("KAFKA_SASL_SSL_PORT", "9094"), "KAFKA_SASL_SSL_PORT"),
-            plaintext_port_setting=_port(env["KAFKA_PLAINTEXT_PORT"], "KAFKA_PLAINTEXT_PORT") if env.get("KAFKA_PLAINTEXT_PORT") else None,
-            local_sasl_username=get("KAFKA_LOCAL_SASL_USERNAME", "matchday"),
-            local_sasl_password=get("KAFKA_LOCAL_SASL_PASSWORD", ""),
-            mode=get("KAFKA_MODE", "").strip().lower(),
-        )
-        kafka.check_local()
-        mode = get("POSTGRES_MODE", "local")
-        if mode not in ("local", "external"):
-            raise StackError(f"POSTGRES_MODE must be 'local' or 'external', not {mode!r}: set it in .env.")
-        postgres = PostgresSettings(
-            mode=mode,
-            host=get("POSTGRES_HOST", "localhost"),
-            port=_port(get("POSTGRES_PORT", "5433"), "POSTGRES_PORT"),
-            db=get("POSTGRES_DB", "matchday"),
-            user=get("POSTGRES_USER", "matchday"),
-            password=get("POSTGRES_PASSWORD", "matchday"),
-            analyst_user=get("POSTGRES_ANALYST_USER", "analyst"),
-            analyst_password=get("POSTGRES_ANALYST_PASSWORD", "analyst"),
-            superset_user=get("POSTGRES_SUPERSET_USER", "superset"),
-            superset_password=get("POSTGRES_SUPERSET_PASSWORD", "superset"),
-            admin_user=get("POSTGRES_ADMIN_USER", "postgres"),
-            admin_password=get("POSTGRES_ADMIN_PASSWORD", ""),
-        )
+        try:
+            kafka = KafkaSettings.from_env(
+                env,
+                controller_port=_port(get("KAFKA_CONTROLLER_PORT", "9093"), "KAFKA_CONTROLLER_PORT"),
+                partitions=int(get("KAFKA_TOPIC_PARTITIONS", "3")),
+                retention_hours=int(get("KAFKA_RETENTION_HOURS", "24")),
+                sasl_ssl_port=_port(get("KAFKA_SASL_SSL_PORT", "9094"), "KAFKA_SASL_SSL_PORT"),
+                plaintext_port_setting=_port(env["KAFKA_PLAINTEXT_PORT"], "KAFKA_PLAINTEXT_PORT") if env.get("KAFKA_PLAINTEXT_PORT") else None,
+                local_sasl_username=get("KAFKA_LOCAL_SASL_USERNAME", "matchday"),
+                local_sasl_password=get("KAFKA_LOCAL_SASL_PASSWORD", ""),
+                mode=get("KAFKA_MODE", "").strip().lower(),
+            )
+            kafka.check_local()
+            mode = get("POSTGRES_MODE", "local")
+            if mode not in ("local", "external"):
+                raise StackError(f"POSTGRES_MODE must be 'local' or 'external', not {mode!r}: set it in .env.")
+            postgres = PostgresSettings.from_env(
+                env,
+                mode=mode,
+                analyst_user=get("POSTGRES_ANALYST_USER", "analyst"),
+                analyst_password=get("POSTGRES_ANALYST_PASSWORD", "analyst"),
+                superset_user=get("POSTGRES_SUPERSET_USER", "superset"),
+                superset_password=get("POSTGRES_SUPERSET_PASSWORD", "superset"),
+                admin_user=get("POSTGRES_ADMIN_USER", "postgres"),
+                admin_password=get("POSTGRES_ADMIN_PASSWORD", ""),
+            )
+        except ConfigError as error:
+            raise StackError(str(error)) from None
         return cls(kafka=kafka, postgres=postgres)

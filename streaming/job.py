@@ -67,7 +67,7 @@ def migrate(settings: Settings, contracts: dict[str, Contract]) -> None:
 def _kafka_stream(spark: SparkSession, settings: Settings, topics: list[str], headers: bool = False) -> DataFrame:
     return (
         spark.readStream.format("kafka")
-        .options(**settings.kafka.spark_options())
+        .options(**brokers.spark_options(settings.kafka))
         .option("subscribe", ",".join(topics))
         .option("startingOffsets", settings.starting_offsets)
         .option("maxOffsetsPerTrigger", str(settings.max_offsets_per_trigger))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
 from ingest import vocabulary
-from ingest.settings import topic_names
+from ingest.errors import ConfigError
+from ingest.settings import KafkaSettings, PostgresSettings, topic_names
 
 from .errors import StreamingError
 
@@ -19,72 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TOPICS = {vocabulary.table_of(topic): (vocabulary.topic_setting(topic), topic) for topic in vocabulary.CONTRACTS}
 
 _INTERVAL = re.compile(r"^\d+ (second|minute|hour|day)s?$")
-
-
-@dataclass(frozen=True)
-class KafkaSettings:
-    bootstrap_servers: str
-    security_protocol: str = "PLAINTEXT"
-    sasl_mechanism: str = ""
-    sasl_username: str = ""
-    sasl_password: str = field(default="", repr=False)
-    ssl_ca_location: str = ""
-
-    def spark_options(self) -> dict[str, str]:
-        """The `kafka.*` options of Spark's Kafka source (the Java client's names)."""
-        options = {
-            "kafka.bootstrap.servers": self.bootstrap_servers,
-            "kafka.security.protocol": self.security_protocol,
-        }
-        if self.sasl_mechanism:
-            module = (
-                "org.apache.kafka.common.security.scram.ScramLoginModule"
-                if self.sasl_mechanism.upper().startswith("SCRAM")
-                else "org.apache.kafka.common.security.plain.PlainLoginModule"
-            )
-            options["kafka.sasl.mechanism"] = self.sasl_mechanism
-            options["kafka.sasl.jaas.config"] = (
-                f'{module} required username="{_jaas_quoted(self.sasl_username)}" password="{_jaas_quoted(self.sasl_password)}";'
-            )
-        if self.ssl_ca_location:
-            # The Java client reads a PEM bundle directly when told its type.
-            options["kafka.ssl.truststore.type"] = "PEM"
-            options["kafka.ssl.truststore.location"] = self.ssl_ca_location
-        return options
-
-    def client_config(self) -> dict[str, str]:
-        """The same brokers for librdkafka, which checks them before Spark starts."""
-        config = {"bootstrap.servers": self.bootstrap_servers, "security.protocol": self.security_protocol}
-        if self.sasl_mechanism:
-            config |= {"sasl.mechanism": self.sasl_mechanism, "sasl.username": self.sasl_username,
-                       "sasl.password": self.sasl_password}
-        if self.ssl_ca_location:
-            config["ssl.ca.location"] = self.ssl_ca_location
-        return config
-
-
-def _jaas_quoted(value: str) -> str:
-    """A value inside a JAAS option's double quotes."""
-    return value.replace("\\", "\\\\").replace('"', '\\"')
-
-
-@dataclass(frozen=True)
-class PostgresSettings:
-    host: str
-    port: int
-    db: str
-    user: str
-    password: str = field(repr=False)
-
-    def connect_kwargs(self) -> dict[str, object]:
-        return {
-            "host": self.host,
-            "port": self.port,
-            "dbname": self.db,
-            "user": self.user,
-            "password": self.password,
-            "connect_timeout": 10,
-        }
 
 
 @dataclass(frozen=True)
@@ -138,22 +73,13 @@ class Settings:
         prefix = get("STREAMING_TABLE_PREFIX", "")
         if prefix and not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", prefix):
             raise StreamingError(f"STREAMING_TABLE_PREFIX must be lower-case letters, digits and _, not {prefix!r}: set it in .env.")
+        try:
+            kafka, postgres = KafkaSettings.from_env(env), PostgresSettings.from_env(env)
+        except ConfigError as error:
+            raise StreamingError(str(error)) from None
         return cls(
-            kafka=KafkaSettings(
-                bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
-                sasl_mechanism=get("KAFKA_SASL_MECHANISM", ""),
-                sasl_username=get("KAFKA_SASL_USERNAME", ""),
-                sasl_password=get("KAFKA_SASL_PASSWORD", ""),
-                ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
-            ),
-            postgres=PostgresSettings(
-                host=get("POSTGRES_HOST", "localhost"),
-                port=integer("POSTGRES_PORT", 5433, 1),
-                db=get("POSTGRES_DB", "matchday"),
-                user=get("POSTGRES_USER", "matchday"),
-                password=get("POSTGRES_PASSWORD", "matchday"),
-            ),
+            kafka=kafka,
+            postgres=postgres,
             topics={logical: topics[logical] for logical in TOPICS},
             dead_letters_topic=topics[vocabulary.table_of(vocabulary.DEAD_LETTERS)],
             contracts_dir=Path(get("CONTRACTS_DIR", str(ROOT / "ingest" / "contracts"))),

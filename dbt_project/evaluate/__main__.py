@@ -30,6 +30,8 @@ from dbt_project.fitting.metrics import (
 )
 from dbt_project.fitting.results import EXTRA_TIME_MINUTES, REGULAR_MINUTES, load_results, with_reliable_minutes
 from dbt_project.fitting.wp_fit import FIT_FROM
+from ingest.errors import ConfigError
+from ingest.settings import PostgresSettings
 
 # The last day of the results the goal rates were fitted on (python -m dbt_project.fitting --fit-to).
 FIT_TO = date(2015, 12, 31)
@@ -79,13 +81,13 @@ class EvaluationSettings:
 
 def _connect():
     try:
-        conn = psycopg2.connect(host=os.environ["POSTGRES_HOST"], port=os.environ["POSTGRES_PORT"],
-                                dbname=os.environ["POSTGRES_DB"], user=os.environ["POSTGRES_USER"],
-                                password=os.environ["POSTGRES_PASSWORD"], connect_timeout=10)
-    except KeyError as error:
-        raise EvaluationError(f"Set {error.args[0]} (see .env.example).") from None
+        postgres = PostgresSettings.from_env()
+        conn = psycopg2.connect(**postgres.connect_kwargs())
+    except ConfigError as error:
+        raise EvaluationError(str(error)) from None
     except psycopg2.OperationalError:
-        raise EvaluationError("Cannot reach PostgreSQL at POSTGRES_HOST:POSTGRES_PORT; run `make up` first.") from None
+        raise EvaluationError(f"Cannot reach PostgreSQL at {postgres.where}: set POSTGRES_HOST and POSTGRES_PORT, "
+                              "or run `make up` first.") from None
     conn.autocommit = True
     return conn
 
