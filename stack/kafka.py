@@ -14,7 +14,7 @@ from string import Template
 from ingest import kafka_probe
 
 from . import ROOT, STACK_DIR, StackError, tls
-from .process import port_open, read_pid, resident_mb, spawn, stop, wait_for
+from .process import port_open, read_pid, resident_mb, shut_down, spawn, status_row, wait_for
 from .settings import KafkaSettings
 
 KAFKA_DIR = STACK_DIR / "kafka"
@@ -170,12 +170,7 @@ def create_topics(settings: KafkaSettings) -> list[str]:
 
 
 def shutdown() -> str:
-    running = pid()
-    if not running:
-        return "not running"
-    stop(running, "The Kafka broker", timeout=60)
-    PID_FILE.unlink(missing_ok=True)
-    return f"stopped (pid {running})"
+    return shut_down(PID_FILE, MARKER, "The Kafka broker", timeout=60)
 
 
 def status(settings: KafkaSettings) -> dict[str, str]:
@@ -184,11 +179,4 @@ def status(settings: KafkaSettings) -> dict[str, str]:
     memory = resident_mb(running) if running else None
     where = (settings.bootstrap_servers if not settings.is_local
              else f"localhost:{settings.plaintext_port} PLAINTEXT, localhost:{settings.sasl_ssl_port} SASL_SSL")
-    return {
-        "service": "kafka",
-        "state": "healthy" if not trouble else ("unhealthy" if running else "down"),
-        "problem": trouble or "",
-        "pid": str(running or "-"),
-        "address": where,
-        "memory": f"{memory:.0f} MiB" if memory else "-",
-    }
+    return status_row("kafka", running, not trouble, trouble or "", where, memory)

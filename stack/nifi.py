@@ -25,7 +25,7 @@ from typing import Mapping
 
 from . import ROOT, STACK_DIR, StackError
 from .kafka import java
-from .process import port_open, read_pid, resident_mb, spawn, stop, wait_for
+from .process import port_open, read_pid, resident_mb, shut_down, spawn, status_row, wait_for
 from .secretfile import generated
 from .settings import _port
 
@@ -313,12 +313,7 @@ def start(settings: NiFiSettings) -> str:
 
 
 def shutdown() -> str:
-    running = pid()
-    if not running:
-        return "not running"
-    stop(running, "NiFi", timeout=60)
-    PID_FILE.unlink(missing_ok=True)
-    return f"stopped (pid {running})"
+    return shut_down(PID_FILE, MARKER, "NiFi", timeout=60)
 
 
 def installed() -> bool:
@@ -329,14 +324,8 @@ def status(settings: NiFiSettings) -> dict[str, str]:
     running = pid()
     ok = bool(running) and healthy(settings)
     memory = resident_mb(running) if running else None
-    return {
-        "service": "nifi",
-        "state": "healthy" if ok else ("unhealthy" if running else "down"),
-        "problem": "" if ok else f"NiFi does not answer on {settings.url}: run `make up NIFI=1`.",
-        "pid": str(running or "-"),
-        "address": f"{settings.url}/nifi",
-        "memory": f"{memory:.0f} MiB" if memory else "-",
-    }
+    problem = "" if ok else f"NiFi does not answer on {settings.url}: run `make up NIFI=1`."
+    return status_row("nifi", running, ok, problem, f"{settings.url}/nifi", memory)
 
 
 def login_note(settings: NiFiSettings) -> str:

@@ -65,6 +65,19 @@ def resident_mb(pid: int) -> float | None:
     return None
 
 
+def status_row(service: str, pid: int | None, healthy: bool, problem: str, address: str,
+               memory_mb: float | None) -> dict[str, str]:
+    """One service's row of `python -m stack status`."""
+    return {
+        "service": service,
+        "state": "healthy" if healthy else ("unhealthy" if pid else "down"),
+        "problem": problem,
+        "pid": str(pid or "-"),
+        "address": address,
+        "memory": f"{memory_mb:.0f} MiB" if memory_mb else "-",
+    }
+
+
 def spawn(command: list[str], log_file: Path, pid_file: Path, env: dict[str, str] | None = None,
           cwd: Path | None = None) -> int:
     """Start `command` detached from our session, output to `log_file`, pid to `pid_file`."""
@@ -99,6 +112,16 @@ def tail(path: Path | None, lines: int = 15) -> str:
     if path is None or not path.exists():
         return ""
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def shut_down(pid_file: Path, marker: str, what: str, timeout: float) -> str:
+    """Stop our process of `pid_file` (see read_pid) and forget its pid: what `down` says of it."""
+    running = read_pid(pid_file, marker)
+    if not running:
+        return "not running"
+    stop(running, what, timeout=timeout)
+    pid_file.unlink(missing_ok=True)
+    return f"stopped (pid {running})"
 
 
 def stop(pid: int, what: str, timeout: float = 30.0) -> None:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from . import ROOT, STACK_DIR, StackError
 from .postgres import _tree_memory_mb
-from .process import port_open, read_pid, spawn, stop, wait_for
+from .process import port_open, read_pid, shut_down, spawn, status_row, wait_for
 from .secretfile import generated
 from .settings import PostgresSettings, _port
 
@@ -244,12 +244,7 @@ def start(settings: SupersetSettings, postgres: PostgresSettings) -> str:
 
 
 def shutdown() -> str:
-    running = pid()
-    if not running:
-        return "not running"
-    stop(running, "Superset", timeout=30)
-    PID_FILE.unlink(missing_ok=True)
-    return f"stopped (pid {running})"
+    return shut_down(PID_FILE, MARKER, "Superset", timeout=30)
 
 
 def status(settings: SupersetSettings) -> dict[str, str]:
@@ -257,14 +252,8 @@ def status(settings: SupersetSettings) -> dict[str, str]:
     ok = bool(running) and healthy(settings)
     # The gunicorn master is small; the worker holds the app.
     memory = _tree_memory_mb(running) if running else None
-    return {
-        "service": "superset",
-        "state": "healthy" if ok else ("unhealthy" if running else "down"),
-        "problem": "" if ok else f"Superset does not answer on {settings.url}: run `make up`.",
-        "pid": str(running or "-"),
-        "address": settings.url,
-        "memory": f"{memory:.0f} MiB" if memory else "-",
-    }
+    problem = "" if ok else f"Superset does not answer on {settings.url}: run `make up`."
+    return status_row("superset", running, ok, problem, settings.url, memory)
 
 
 def login_note(settings: SupersetSettings) -> str:

@@ -38,23 +38,23 @@ ADDED_LANDING_COLUMNS = tuple((name, kind) for name, kind in LANDING_COLUMNS if 
 MOMENTUM_MEASURES = ("shots", "shots_on_target", "xg", "passes", "attacking_actions")
 
 
+# The PostgreSQL column type of each Spark type, in the order pg_type tries them.
+PG_TYPES = (
+    (LongType, "bigint"),
+    (DoubleType, "double precision"),
+    (DecimalType, "numeric"),
+    (BooleanType, "boolean"),
+    (TimestampType, "timestamptz"),
+    (DateType, "date"),
+    ((StructType, ArrayType, MapType), "jsonb"),
+    (StringType, "text"),
+)
+
+
 def pg_type(data_type: DataType) -> str:
-    if isinstance(data_type, LongType):
-        return "bigint"
-    if isinstance(data_type, DoubleType):
-        return "double precision"
-    if isinstance(data_type, DecimalType):
-        return "numeric"
-    if isinstance(data_type, BooleanType):
-        return "boolean"
-    if isinstance(data_type, TimestampType):
-        return "timestamptz"
-    if isinstance(data_type, DateType):
-        return "date"
-    if isinstance(data_type, (StructType, ArrayType, MapType)):
-        return "jsonb"
-    if isinstance(data_type, StringType):
-        return "text"
+    for spark_types, name in PG_TYPES:
+        if isinstance(data_type, spark_types):
+            return name
     raise TypeError(f"no PostgreSQL type for {data_type}")
 
 

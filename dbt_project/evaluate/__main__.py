@@ -19,17 +19,14 @@ from dbt_project.evaluate.landing import create_tables, land
 from dbt_project.evaluate.results_feed import match_messages, state_outcome
 from dbt_project.fitting import FittingError
 from dbt_project.fitting.metrics import (
-    binary_brier,
-    binary_log_loss,
-    calibration_error,
     expected_calibration_error,
     multiclass_brier,
     multiclass_log_loss,
     ranked_probability_score,
-    roc_auc,
 )
 from dbt_project.fitting.results import EXTRA_TIME_MINUTES, REGULAR_MINUTES, load_results, with_reliable_minutes
 from dbt_project.fitting.wp_fit import FIT_FROM
+from dbt_project.fitting.xg import score as _xg_figures
 from ingest.errors import ConfigError
 from ingest.settings import PostgresSettings
 
@@ -160,16 +157,6 @@ def _figures(forecasts, outcomes, last_f, last_o) -> dict[str, float]:
         "ece": expected_calibration_error(forecasts, outcomes),
         "rps_last10": ranked_probability_score(last_f, last_o),
         "ece_last10": expected_calibration_error(last_f, last_o),
-    }
-
-
-def _xg_figures(xg: list[float], goals: list[int]) -> dict[str, float]:
-    return {
-        "auc": roc_auc(xg, goals),
-        "log_loss": binary_log_loss(xg, goals),
-        "brier": binary_brier(xg, goals),
-        "ece": calibration_error(xg, goals),
-        "xg_per_goal": sum(xg) / max(sum(goals), 1),
     }
 
 

@@ -8,14 +8,11 @@ goals that falls in it (goal_time_profile), not in minutes, because the rate ris
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from dbt_project.fitting import DataNotFoundError
-from dbt_project.fitting.statsbomb import load_matches
+from dbt_project.fitting.statsbomb import load_events, load_matches
 from dbt_project.fitting.xg import is_holdout
 
 SENT_OFF = ("Red Card", "Second Yellow")
@@ -48,12 +45,7 @@ def load_records(statsbomb_dir: Path) -> list[MatchRecord]:
     for match in sorted(load_matches(statsbomb_dir), key=lambda m: m["match_id"]):
         if is_holdout(match):
             continue
-        path = statsbomb_dir / "events" / f"{match['match_id']}.json.gz"
-        try:
-            with gzip.open(path, "rt") as handle:
-                events = json.load(handle)
-        except (OSError, ValueError) as error:
-            raise DataNotFoundError(f"cannot read the StatsBomb events {path}: {error}") from error
+        events = load_events(statsbomb_dir, match["match_id"])
         teams = [e["team"]["name"] for e in events if e["type"]["name"] == "Starting XI"][:2]
         shots = {team: [] for team in teams}
         reds = {team: [] for team in teams}

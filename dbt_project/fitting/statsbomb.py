@@ -18,13 +18,17 @@ def load_matches(statsbomb_dir: Path) -> list[dict]:
         raise DataNotFoundError(f"cannot read the StatsBomb match list {path}: {error}") from error
 
 
-def load_shots(statsbomb_dir: Path, match_id: int) -> list[Shot]:
+def load_events(statsbomb_dir: Path, match_id: int) -> list[dict]:
     path = statsbomb_dir / "events" / f"{match_id}.json.gz"
     try:
         with gzip.open(path, "rt") as handle:
-            events = json.load(handle)
+            return json.load(handle)
     except (OSError, ValueError) as error:
         raise DataNotFoundError(f"cannot read the StatsBomb events {path}: {error}") from error
+
+
+def load_shots(statsbomb_dir: Path, match_id: int) -> list[Shot]:
+    events = load_events(statsbomb_dir, match_id)
     by_id = {event["id"]: event for event in events}
     return [
         shot for event in events

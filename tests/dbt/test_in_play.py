@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dbt_project.evaluate.landing import create_tables, drop_tables, land
+from tests.dbt_run import dbt
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
@@ -23,13 +22,6 @@ MARTS = ("scoreboard", "match_timeline", "shot_xg", "team_ratings", "win_probabi
 SENT_OFF = ("RED_CARD", "SECOND_YELLOW")
 
 pytestmark = pytest.mark.integration
-
-
-def dbt(prefix: str, *args: str) -> None:
-    env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
-    done = subprocess.run([str(Path(sys.executable).with_name("dbt")), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import subprocess
-import sys
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 import yaml
 
 from dbt_project.evaluate.landing import create_tables, drop_tables, land
+from tests.dbt_run import dbt
 from dbt_project.live_marts import MARTS_YML, live_marts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,13 +23,6 @@ DATA = Path(__file__).parent / "data"
 MARTS = live_marts()
 
 pytestmark = pytest.mark.integration
-
-
-def dbt(prefix: str, *args: str) -> None:
-    env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
-    done = subprocess.run([str(Path(sys.executable).with_name("dbt")), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
 
 
 def snapshot(pg_conn, prefix: str) -> dict[str, list]:

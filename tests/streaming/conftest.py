@@ -11,7 +11,7 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(Path(__file__).parent))  # the `pipeline` helpers next to this file
+sys.path.insert(0, str(Path(__file__).parent))  # the helpers next to this file (pipeline, bundled_matches, webhook_receiver)
 
 
 @pytest.fixture(scope="session")

@@ -11,24 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from bundled_matches import PORTUGAL_SPAIN, URUGUAY_RUSSIA, replayed
 from streaming.alerts.messages import MalformedMessage, MatchMemory, decode, remember_event, remember_snapshot, shown_minute, to_alert
 from streaming.alerts.webhook import WebhookSender, check_url
 from streaming.errors import AlertError, WebhookError
 from webhook_receiver import Answer, Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 SEQUENCES = ROOT / "tests" / "data" / "sequences"
-KICKOFF = datetime(2018, 6, 15, 18, 0, tzinfo=timezone.utc)
-
-
-def replayed(match_id: str) -> list[tuple[str, dict]]:
-    """(contract, message) of every message the replay sends for a bundled match, in order."""
-    from ingest.providers.statsbomb import files
-    from ingest.replay import match_timeline
-
-    [path] = files.find_matches([BUNDLED], match_ids={match_id})
-    return [(out.contract, out.value) for out in match_timeline(files.load_match(path), KICKOFF)]
 
 
 def alert_texts(messages: list[tuple[str, dict]], with_snapshots: bool = True) -> list[str]:
@@ -51,27 +41,11 @@ def alert_texts(messages: list[tuple[str, dict]], with_snapshots: bool = True) -
 # --- the mapping, on real matches ------------------------------------------------------------
 
 def test_portugal_spain_2018_every_goal_and_the_result():
-    # World Cup 2018, 15 June: Ronaldo 4' (pen), 44', 88'; Diego Costa 24', 55'; Nacho 58'.
-    assert alert_texts(replayed("7576")) == [
-        "⚽ PENALTY GOAL 4' Cristiano Ronaldo dos Santos Aveiro — Portugal 1-0 Spain",
-        "⚽ GOAL 24' Diego da Silva Costa — Portugal 1-1 Spain",
-        "⚽ GOAL 44' Cristiano Ronaldo dos Santos Aveiro — Portugal 2-1 Spain",
-        "⚽ GOAL 55' Diego da Silva Costa — Portugal 2-2 Spain",
-        "⚽ GOAL 58' José Ignacio Fernández Iglesias — Portugal 2-3 Spain",
-        "⚽ GOAL 88' Cristiano Ronaldo dos Santos Aveiro — Portugal 3-3 Spain",
-        "🏁 FULL TIME Portugal 3-3 Spain",
-    ]
+    assert alert_texts(replayed("7576")) == PORTUGAL_SPAIN
 
 
 def test_uruguay_russia_own_goal_and_second_yellow():
-    # World Cup 2018, 25 June: Suárez 10', Cheryshev own goal 23', Smolnikov sent off 36', Cavani 90'.
-    assert alert_texts(replayed("7558")) == [
-        "⚽ GOAL 10' Luis Alberto Suárez Díaz — Uruguay 1-0 Russia",
-        "⚽ OWN GOAL 23' Denis Cheryshev (Russia) — Uruguay 2-0 Russia",
-        "🟥 SECOND YELLOW 36' Igor Smolnikov (Russia) — Uruguay 2-0 Russia",
-        "⚽ GOAL 90' Edinson Roberto Cavani Gómez — Uruguay 3-0 Russia",
-        "🏁 FULL TIME Uruguay 3-0 Russia",
-    ]
+    assert alert_texts(replayed("7558")) == URUGUAY_RUSSIA
 
 
 def test_team_names_come_from_the_events_alone_when_no_snapshot_was_read():

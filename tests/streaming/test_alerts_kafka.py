@@ -12,37 +12,17 @@ import sys
 import threading
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from bundled_matches import BUNDLED, KICKOFF, PORTUGAL_SPAIN, URUGUAY_RUSSIA, replayed
 from pipeline import drop_prefixed_tables
 from webhook_receiver import Answer, Receiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.alerts]
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
-KICKOFF = datetime(2018, 6, 15, 18, 0, tzinfo=timezone.utc)
-
-# Written by hand from the real matches (World Cup 2018): Portugal 3-3 Spain, Uruguay 3-0 Russia.
-PORTUGAL_SPAIN = [
-    "⚽ PENALTY GOAL 4' Cristiano Ronaldo dos Santos Aveiro — Portugal 1-0 Spain",
-    "⚽ GOAL 24' Diego da Silva Costa — Portugal 1-1 Spain",
-    "⚽ GOAL 44' Cristiano Ronaldo dos Santos Aveiro — Portugal 2-1 Spain",
-    "⚽ GOAL 55' Diego da Silva Costa — Portugal 2-2 Spain",
-    "⚽ GOAL 58' José Ignacio Fernández Iglesias — Portugal 2-3 Spain",
-    "⚽ GOAL 88' Cristiano Ronaldo dos Santos Aveiro — Portugal 3-3 Spain",
-    "🏁 FULL TIME Portugal 3-3 Spain",
-]
-URUGUAY_RUSSIA = [
-    "⚽ GOAL 10' Luis Alberto Suárez Díaz — Uruguay 1-0 Russia",
-    "⚽ OWN GOAL 23' Denis Cheryshev (Russia) — Uruguay 2-0 Russia",
-    "🟥 SECOND YELLOW 36' Igor Smolnikov (Russia) — Uruguay 2-0 Russia",
-    "⚽ GOAL 90' Edinson Roberto Cavani Gómez — Uruguay 3-0 Russia",
-    "🏁 FULL TIME Uruguay 3-0 Russia",
-]
 
 
 class Alerts:
@@ -120,12 +100,8 @@ def test_every_goal_red_card_and_result_arrives_once_even_run_again(alerts):
 
         # A provider repeat of Ronaldo's 88th-minute goal, and a message that is not JSON: a second run
         # skips the broken one and sends nothing again.
-        from ingest.providers.statsbomb import files
-        from ingest.replay import match_timeline
-
-        [path] = files.find_matches([BUNDLED], match_ids={"7576"})
-        last_goal = [o.value for o in match_timeline(files.load_match(path), KICKOFF)
-                     if o.contract == "match-events" and o.value["event_type"] == "GOAL"][-1]
+        last_goal = [value for contract, value in replayed("7576")
+                     if contract == "match-events" and value["event_type"] == "GOAL"][-1]
         alerts.produce_raw("statsbomb:7576", [b"{not json", json.dumps(last_goal).encode()])
         alerts.run_until_idle(receiver.url)
         assert receiver.accepted_texts() == first

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dbt_run import dbt
 from tests.providers_server import ProvidersServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,13 +41,6 @@ def provider_players(item: dict) -> dict[int, tuple]:
                 count(s["shots"]["total"]), count(s["shots"]["on"]), count(s["passes"]["total"]),
                 count(s["passes"]["accuracy"]), s["cards"]["yellow"], s["cards"]["red"])
     return out
-
-
-def dbt(prefix: str, *args: str) -> None:
-    env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
-    done = subprocess.run([str(Path(sys.executable).with_name("dbt")), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 
 def test_a_followed_fixture_lands_with_the_providers_statistics_and_every_dbt_test_passes(

@@ -1,0 +1,18 @@
+"""dbt run on the streaming tables of one test (by table prefix), as the tests that build marts do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def dbt(prefix: str, *args: str) -> None:
+    """`dbt *args` on the tables of `prefix`; a failure fails the test with the end of dbt's output."""
+    env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
+    done = subprocess.run([str(Path(sys.executable).with_name("dbt")), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
