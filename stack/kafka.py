@@ -14,7 +14,7 @@ from string import Template
 from ingest import kafka_probe
 
 from . import ROOT, STACK_DIR, StackError, tls
-from .process import port_open, read_pid, resident_mb, shut_down, spawn, status_row, wait_for
+from .process import port_open, read_pid, resident_mb, run_checked, shut_down, spawn, status_row, wait_for
 from .settings import KafkaSettings
 
 KAFKA_DIR = STACK_DIR / "kafka"
@@ -49,14 +49,12 @@ def fetch_jars() -> None:
         if not mvn:
             raise StackError("Maven is needed to fetch the Kafka jars: install it (apt-get install maven).")
         print(f"Fetching the {name} jars from Maven Central ...", flush=True)
-        result = subprocess.run(
-            [mvn, "-q", "-B", "-f", str(ROOT / "stack" / "maven" / name / "pom.xml"), "dependency:copy-dependencies"],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
+        try:
+            run_checked([mvn, "-q", "-B", "-f", str(ROOT / "stack" / "maven" / name / "pom.xml"), "dependency:copy-dependencies"],
+                        f"Maven could not fetch the {name} jars")
+        except StackError:
             shutil.rmtree(target, ignore_errors=True)
-            raise StackError(f"Maven could not fetch the {name} jars:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+            raise
 
 
 def pid() -> int | None:
@@ -95,14 +93,8 @@ def _format_storage(config: Path) -> None:
     if (KAFKA_DIR / "data" / "meta.properties").exists():
         return
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    result = subprocess.run(
-        [java(), "-cp", _classpath(), f"-Dlog4j2.configurationFile={CONF_DIR / 'kafka-log4j2.properties'}",
-         "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)],
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise StackError(f"Formatting Kafka's storage failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    run_checked([java(), "-cp", _classpath(), f"-Dlog4j2.configurationFile={CONF_DIR / 'kafka-log4j2.properties'}",
+                 "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)], "Formatting Kafka's storage failed")
 
 
 def start(settings: KafkaSettings) -> str:

@@ -25,7 +25,7 @@ from typing import Mapping
 
 from . import ROOT, STACK_DIR, StackError
 from .kafka import java
-from .process import port_open, read_pid, resident_mb, shut_down, spawn, status_row, wait_for
+from .process import port_open, read_pid, resident_mb, run_checked, shut_down, spawn, status_row, wait_for
 from .secretfile import generated
 from .settings import _port
 
@@ -114,9 +114,7 @@ def _mvn(*args: str, what: str) -> None:
     mvn = shutil.which("mvn")
     if not mvn:
         raise StackError("Maven is needed to assemble NiFi: install it (apt-get install maven).")
-    result = subprocess.run([mvn, "-q", "-B", *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise StackError(f"Maven could not {what}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    run_checked([mvn, "-q", "-B", *args], f"Maven could not {what}")
 
 
 def _kafka_nars_from_repository() -> bool:
@@ -145,9 +143,7 @@ def _kafka_nars_from_source(source: Path) -> None:
         for path in [build, *build.rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
         print(f"Building NiFi's Kafka 2.6 and SSL context service NARs from {source} (a minute or two, once) ...", flush=True)
-        result = subprocess.run(["bash", str(build / "build.sh"), "-q"], capture_output=True, text=True, cwd=build)
-        if result.returncode != 0:
-            raise StackError(f"Building the NiFi Kafka NARs from {source} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        run_checked(["bash", str(build / "build.sh"), "-q"], f"Building the NiFi Kafka NARs from {source} failed", cwd=build)
     for name, target in SOURCE_BUILT_NARS.items():
         shutil.copy2(build / target / f"{name}-{NIFI_VERSION}.nar", LIB)
     # Apache's licence and notice travel with what was built from their source.
@@ -176,9 +172,7 @@ def _keytool(*args: str) -> None:
     keytool = shutil.which("keytool")
     if not keytool:
         raise StackError("keytool is needed for NiFi's certificates: install a JDK 17 (apt-get install openjdk-17-jdk-headless).")
-    result = subprocess.run([keytool, *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise StackError(f"keytool {args[0]} failed while making NiFi's certificates:\n{result.stdout[-800:]}{result.stderr[-800:]}")
+    run_checked([keytool, *args], f"keytool {args[0]} failed while making NiFi's certificates", keep=800)
 
 
 def store_password() -> str:

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 from . import STACK_DIR, StackError
-from .process import port_open, read_pid, resident_mb
+from .process import port_open, read_pid, resident_mb, run_checked
 from .settings import PostgresSettings
 
 PG_DIR = STACK_DIR / "postgres"
@@ -87,12 +87,8 @@ def _init_cluster(settings: PostgresSettings) -> None:
     if (data_dir() / "PG_VERSION").exists():
         return
     _cluster_dir()
-    result = _run([
-        _bin("initdb"), "-D", str(data_dir()), "-U", settings.admin_user, "-E", "UTF8", "--locale=C",
-        "--auth-local=trust", "--auth-host=scram-sha-256",
-    ])
-    if result.returncode != 0:
-        raise StackError(f"initdb failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    run_checked([*_as_owner(), _bin("initdb"), "-D", str(data_dir()), "-U", settings.admin_user, "-E", "UTF8",
+                 "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256"], "initdb failed")
 
 
 def start(settings: PostgresSettings) -> str:

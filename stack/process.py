@@ -78,6 +78,14 @@ def status_row(service: str, pid: int | None, healthy: bool, problem: str, addre
     }
 
 
+def run_checked(command: list[str], failure: str, cwd: Path | None = None, keep: int = 2000) -> subprocess.CompletedProcess:
+    """Run a setup command to its end; if it fails, a StackError of `failure` and the end of its output."""
+    result = subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+    if result.returncode != 0:
+        raise StackError(f"{failure}:\n{result.stdout[-keep:]}{result.stderr[-keep:]}")
+    return result
+
+
 def spawn(command: list[str], log_file: Path, pid_file: Path, env: dict[str, str] | None = None,
           cwd: Path | None = None) -> int:
     """Start `command` detached from our session, output to `log_file`, pid to `pid_file`."""
