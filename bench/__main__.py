@@ -56,19 +56,13 @@ def parameters(args: argparse.Namespace, objects: list[dict]) -> tuple[list[int]
 
 
 def connect_postgres():
-    import psycopg2
-
     from ingest.errors import ConfigError
     from ingest.settings import PostgresSettings
 
     try:
-        postgres = PostgresSettings.from_env()
-        conn = psycopg2.connect(**postgres.connect_kwargs())
+        conn = PostgresSettings.from_env().connect(autocommit=True)
     except ConfigError as error:
         raise BenchError(str(error)) from None
-    except psycopg2.OperationalError:
-        raise BenchError(f"Cannot connect to PostgreSQL at {postgres.where}: run `make up` or set POSTGRES_HOST/POSTGRES_PORT.") from None
-    conn.autocommit = True
     with conn.cursor() as cursor:
         cursor.execute("SELECT to_regclass('streaming.match_events')")
         if cursor.fetchone()[0] is None:

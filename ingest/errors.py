@@ -19,6 +19,10 @@ class BrokerRefusedError(ConfigError):
     """The brokers answered but refused our SASL credentials, or we do not trust their certificate."""
 
 
+class PostgresUnreachableError(ConfigError):
+    """PostgreSQL did not accept a connection with the POSTGRES_* settings."""
+
+
 class ContractError(IngestError):
     """A message does not satisfy its topic's JSON Schema contract."""
 

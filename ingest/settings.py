@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields, make_dataclass, replace
 from typing import Mapping
 
 from ingest import vocabulary
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, PostgresUnreachableError
 
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 
@@ -147,3 +147,17 @@ class PostgresSettings:
         """psycopg2.connect's arguments."""
         return {"host": self.host, "port": self.port, "dbname": self.db, "user": self.user,
                 "password": self.password, "connect_timeout": 10}
+
+    def connect(self, autocommit: bool = False):
+        """A psycopg2 connection, or a PostgresUnreachableError that says which setting to check."""
+        import psycopg2
+
+        try:
+            conn = psycopg2.connect(**self.connect_kwargs())
+        except psycopg2.OperationalError as error:
+            raise PostgresUnreachableError(
+                f"Cannot connect to PostgreSQL at {self.where} as {self.user} ({str(error).strip().splitlines()[0]}): "
+                "run `make up` or set POSTGRES_HOST/POSTGRES_PORT/POSTGRES_USER/POSTGRES_PASSWORD."
+            ) from None
+        conn.autocommit = autocommit
+        return conn

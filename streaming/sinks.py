@@ -17,7 +17,6 @@ from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import psycopg2
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -25,6 +24,8 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from psycopg2 import sql
 from pyspark.sql import DataFrame
+
+from ingest.errors import PostgresUnreachableError
 
 from . import batches, retry
 from .errors import PostgresUnavailableError, StreamingError
@@ -46,12 +47,9 @@ class Upsert:
 
 def connect(settings: PostgresSettings):
     try:
-        return psycopg2.connect(**settings.connect_kwargs())
-    except psycopg2.OperationalError as error:
-        raise PostgresUnavailableError(
-            f"Cannot connect to PostgreSQL at {settings.host}:{settings.port} as {settings.user} "
-            f"({str(error).strip().splitlines()[0]}): run `make up` or set POSTGRES_HOST/POSTGRES_PORT/POSTGRES_USER/POSTGRES_PASSWORD."
-        ) from None
+        return settings.connect()
+    except PostgresUnreachableError as error:
+        raise PostgresUnavailableError(str(error)) from None
 
 
 def _csv(rows: pa.Table) -> io.BytesIO:

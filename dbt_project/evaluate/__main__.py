@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-import psycopg2
-
 from dbt_project.evaluate import EvaluationError
 from dbt_project.evaluate.landing import create_tables, land
 from dbt_project.evaluate.results_feed import match_messages, state_outcome
@@ -78,15 +76,9 @@ class EvaluationSettings:
 
 def _connect():
     try:
-        postgres = PostgresSettings.from_env()
-        conn = psycopg2.connect(**postgres.connect_kwargs())
+        return PostgresSettings.from_env().connect(autocommit=True)
     except ConfigError as error:
         raise EvaluationError(str(error)) from None
-    except psycopg2.OperationalError:
-        raise EvaluationError(f"Cannot reach PostgreSQL at {postgres.where}: set POSTGRES_HOST and POSTGRES_PORT, "
-                              "or run `make up` first.") from None
-    conn.autocommit = True
-    return conn
 
 
 _STARTED = time.monotonic()
