@@ -148,16 +148,23 @@ class PostgresSettings:
         return {"host": self.host, "port": self.port, "dbname": self.db, "user": self.user,
                 "password": self.password, "connect_timeout": 10}
 
-    def connect(self, autocommit: bool = False):
-        """A psycopg2 connection, or a PostgresUnreachableError that says which setting to check."""
+    def connect(self, autocommit: bool = False, timeout: int = 10):
+        """A psycopg2 connection, or a PostgresUnreachableError whose one sentence names the setting to check."""
         import psycopg2
 
         try:
-            conn = psycopg2.connect(**self.connect_kwargs())
+            conn = psycopg2.connect(**{**self.connect_kwargs(), "connect_timeout": timeout})
         except psycopg2.OperationalError as error:
-            raise PostgresUnreachableError(
-                f"Cannot connect to PostgreSQL at {self.where} as {self.user} ({str(error).strip().splitlines()[0]}): "
-                "run `make up` or set POSTGRES_HOST/POSTGRES_PORT/POSTGRES_USER/POSTGRES_PASSWORD."
-            ) from None
+            raise PostgresUnreachableError(self.refusal(str(error))) from None
         conn.autocommit = autocommit
         return conn
+
+    def refusal(self, reason: str) -> str:
+        """What to set, from the reason PostgreSQL (or the network) gave for refusing a connection."""
+        if "password authentication failed" in reason:
+            return f"PostgreSQL at {self.where} refused the password of {self.user}: set POSTGRES_PASSWORD."
+        if "does not exist" in reason:
+            return (f"PostgreSQL at {self.where} has no database or role for {self.db}/{self.user}: run `make up`, "
+                    "or set POSTGRES_DB and POSTGRES_USER.")
+        first = reason.strip().splitlines()[0] if reason.strip() else "no answer"
+        return f"Cannot reach PostgreSQL at {self.where} ({first}): set POSTGRES_HOST and POSTGRES_PORT, or run `make up`."

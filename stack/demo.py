@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from ingest.errors import PostgresUnreachableError
+
 from . import ROOT, StackError, envfile, pipeline, superset
 from .settings import Settings
 
@@ -22,11 +24,9 @@ from .settings import Settings
 def _landed(settings: Settings, match_id: str) -> int:
     import psycopg2
 
-    pg = settings.postgres
     try:
-        conn = psycopg2.connect(host=pg.host, port=pg.port, dbname=pg.db, user=pg.user, password=pg.password,
-                                connect_timeout=5)
-    except psycopg2.OperationalError:
+        conn = settings.postgres.connect(timeout=5)
+    except PostgresUnreachableError:
         return -1
     try:
         with conn.cursor() as cur:
@@ -53,11 +53,10 @@ def wait_until_landed(settings: Settings, match_id: str, quiet_for: float = 15, 
 
 
 def scoreboard(settings: Settings, match_id: str) -> str:
-    import psycopg2
-
-    pg = settings.postgres
-    conn = psycopg2.connect(host=pg.host, port=pg.port, dbname=pg.db, user=pg.user, password=pg.password,
-                            connect_timeout=5)
+    try:
+        conn = settings.postgres.connect(timeout=5)
+    except PostgresUnreachableError as error:
+        raise StackError(str(error)) from None
     try:
         with conn.cursor() as cur:
             cur.execute(

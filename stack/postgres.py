@@ -14,6 +14,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ingest.errors import PostgresUnreachableError
+
 from . import STACK_DIR, StackError
 from .process import port_open, read_pid, resident_mb, run_checked
 from .settings import PostgresSettings
@@ -190,20 +192,10 @@ def provision(settings: PostgresSettings) -> None:
 
 def problem(settings: PostgresSettings) -> str | None:
     """None when the writer role can connect; otherwise one sentence saying what to set."""
-    import psycopg2
-
-    where = f"{settings.host}:{settings.port}"
     try:
-        conn = psycopg2.connect(host=settings.host, port=settings.port, dbname=settings.db, user=settings.user,
-                                password=settings.password, connect_timeout=3)
-    except psycopg2.OperationalError as exc:
-        reason = str(exc)
-        if "password authentication failed" in reason:
-            return f"PostgreSQL at {where} refused the password of {settings.user}: set POSTGRES_PASSWORD."
-        if "does not exist" in reason:
-            return f"PostgreSQL at {where} has no database or role for {settings.db}/{settings.user}: run `make up`, or set POSTGRES_DB and POSTGRES_USER."
-        return f"Cannot reach PostgreSQL at {where}: set POSTGRES_HOST and POSTGRES_PORT, or run `make up`."
-    conn.close()
+        settings.connect(timeout=3).close()
+    except PostgresUnreachableError as error:
+        return str(error)
     return None
 
 

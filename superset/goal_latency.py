@@ -54,10 +54,7 @@ def teams(match_id: str) -> tuple[str, str]:
 
 def goal_landed_at(settings: Settings, match_id: str) -> float | None:
     """When the goal landed in streaming.match_events."""
-    import psycopg2
-
-    pg = settings.postgres
-    with psycopg2.connect(host=pg.host, port=pg.port, dbname=pg.db, user=pg.user, password=pg.password) as conn:
+    with settings.postgres.connect() as conn:
         with conn.cursor() as cur:
             cur.execute("SELECT extract(epoch FROM min(landed_at)) FROM streaming.match_events "
                         "WHERE match_id = %s AND event_type IN ('GOAL', 'PENALTY_GOAL', 'OWN_GOAL')", (match_id,))
