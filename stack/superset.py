@@ -21,6 +21,7 @@ from typing import Mapping
 from urllib.parse import quote
 
 from . import ROOT, STACK_DIR, StackError
+from . import envfile
 from .postgres import _tree_memory_mb
 from .process import port_open, read_pid, shut_down, spawn, status_row, wait_for
 from .secretfile import generated
@@ -263,6 +264,7 @@ def login_note(settings: SupersetSettings) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     import argparse
 
     from .settings import Settings

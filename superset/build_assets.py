@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dbt_project.live_marts import shown_marts  # noqa: E402
 from ingest.vocabulary import UNDER_WAY  # noqa: E402
 from superset_api import SupersetApi, SupersetApiError  # noqa: E402
+from stack import envfile  # noqa: E402
 
 REFRESH_SECONDS = 30
 DATABASE = "matchday"
@@ -329,6 +330,7 @@ def build(api: SupersetApi) -> list[str]:
 
 
 def main() -> int:
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     from stack.superset import SupersetSettings
 
     settings = SupersetSettings.from_env()

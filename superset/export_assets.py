@@ -72,8 +72,10 @@ def export(api: SupersetApi, target: Path = ASSETS) -> list[str]:
 
 def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from stack import envfile
     from stack.superset import SupersetSettings
 
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     settings = SupersetSettings.from_env()
     try:
         written = export(SupersetApi(settings.url, settings.admin_user, settings.admin_password))

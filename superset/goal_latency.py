@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from stack import envfile  # noqa: E402
 from stack.settings import Settings  # noqa: E402
 from stack.superset import SupersetSettings  # noqa: E402
 
@@ -63,6 +64,7 @@ def goal_landed_at(settings: Settings, match_id: str) -> float | None:
 
 
 def main() -> int:
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--match-id", default="7525", help="StatsBomb match id (default 7525, Russia 5-0 Saudi Arabia)")
     parser.add_argument("--speed", default="60")

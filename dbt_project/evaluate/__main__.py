@@ -27,6 +27,7 @@ from dbt_project.fitting.wp_fit import FIT_FROM
 from dbt_project.fitting.xg import score as _xg_figures
 from ingest.errors import ConfigError
 from ingest.settings import PostgresSettings
+from stack import envfile
 
 # The last day of the results the goal rates were fitted on (python -m dbt_project.fitting --fit-to).
 FIT_TO = date(2015, 12, 31)
@@ -207,6 +208,7 @@ def score(conn, results: dict, shot_matches: int) -> dict:
 
 
 def main() -> int:
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     try:
         settings = EvaluationSettings.from_env()
         conn = _connect()

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from dbt_project.fitting import DataNotFoundError
+from stack import envfile
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIRS = (ROOT.parent / "shared" / "data" / "statsbomb", ROOT / "ingest" / "data" / "statsbomb")
@@ -67,6 +68,7 @@ def player_positions(statsbomb_dirs: list[Path]) -> list[tuple[int, str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    envfile.load_defaults()  # as the Makefile does, for runs without make
     parser = argparse.ArgumentParser(prog="python -m dbt_project.fitting.positions", description=__doc__)
     parser.add_argument("--data-dir", type=Path, action="append", help="StatsBomb folders (events/)")
     parser.add_argument("--seed", type=Path, default=SEED)
