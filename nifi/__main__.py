@@ -8,6 +8,7 @@ import sys
 
 from nifi import NiFiError, definition
 from nifi.client import NiFiClient
+from stack.cli import command
 
 
 def connect() -> NiFiClient:
@@ -23,6 +24,7 @@ def connect() -> NiFiClient:
     return NiFiClient(settings.url, settings.username, settings.password, str(stack_nifi.SERVER_CERT)).login()
 
 
+@command("matchday nifi", NiFiError)
 def main(argv: list[str] | None = None) -> int:
     from stack import envfile
 
@@ -41,34 +43,29 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("definition", help="write nifi/flow/ from nifi/definition.py")
     args = parser.parse_args(argv)
     envfile.load_defaults()
-    try:
-        if args.command == "definition":
-            print(f"wrote {definition.write()}")
-            return 0
-        from nifi import deploy
-        from nifi.settings import FlowSettings
+    if args.command == "definition":
+        print(f"wrote {definition.write()}")
+        return 0
+    from nifi import deploy
+    from nifi.settings import FlowSettings
 
-        if args.command == "deploy":
-            # The settings first: a misconfiguration fails before NiFi is asked anything.
-            settings = FlowSettings.from_env(base_url=args.base_url, competitions=args.competitions,
-                                             poll_seconds=args.poll_seconds, topic_live_matches=args.topic_live_matches,
-                                             topic_dead_letters=args.topic_dead_letters, raw_archive_dir=args.raw_archive_dir)
-        client = connect()
-        if args.command == "deploy":
-            group_id = deploy.deploy(client, settings, start=not args.stopped)
-            state = "imported" if args.stopped else "running"
-            print(f"nifi: flow {definition.FLOW_NAME!r} {state} (group {group_id}), polling {settings.base_url} every "
-                  f"{settings.poll_seconds:g} s, publishing to {settings.kafka.topics.live_matches} on {settings.kafka.bootstrap_servers} "
-                  f"({settings.kafka.security_protocol})")
-        elif args.command == "undeploy":
-            print("nifi: flow removed" if deploy.undeploy(client) else "nifi: no flow to remove")
-        else:
-            json.dump(deploy.export(client), sys.stdout, indent=2, sort_keys=True)
-            print()
-    except NiFiError as error:
-        print(f"matchday nifi: {error}", file=sys.stderr)
-        return 1
-    return 0
+    if args.command == "deploy":
+        # The settings first: a misconfiguration fails before NiFi is asked anything.
+        settings = FlowSettings.from_env(base_url=args.base_url, competitions=args.competitions,
+                                         poll_seconds=args.poll_seconds, topic_live_matches=args.topic_live_matches,
+                                         topic_dead_letters=args.topic_dead_letters, raw_archive_dir=args.raw_archive_dir)
+    client = connect()
+    if args.command == "deploy":
+        group_id = deploy.deploy(client, settings, start=not args.stopped)
+        state = "imported" if args.stopped else "running"
+        print(f"nifi: flow {definition.FLOW_NAME!r} {state} (group {group_id}), polling {settings.base_url} every "
+              f"{settings.poll_seconds:g} s, publishing to {settings.kafka.topics.live_matches} on {settings.kafka.bootstrap_servers} "
+              f"({settings.kafka.security_protocol})")
+    elif args.command == "undeploy":
+        print("nifi: flow removed" if deploy.undeploy(client) else "nifi: no flow to remove")
+    else:
+        json.dump(deploy.export(client), sys.stdout, indent=2, sort_keys=True)
+        print()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from . import StackError, envfile, kafka, nifi, pipeline, postgres, superset
+from .cli import command
 from .settings import Settings
 
 
@@ -72,6 +73,7 @@ def status(settings: Settings) -> bool:
     return services_ok
 
 
+@command("matchday stack", StackError)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     parser.add_argument("command", choices=("up", "down", "status"))
@@ -80,21 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-only", action="store_true",
                         help="up: PostgreSQL only, what dbt needs (make transform, transform-loop, evaluate)")
     args = parser.parse_args(argv)
-    try:
-        envfile.load_defaults()  # as the Makefile does, for runs without make
-        settings = Settings.from_env()
-        if args.command == "up" and args.postgres_only:
-            up_postgres(settings)
-        elif args.command == "up":
-            up(settings, with_superset=not args.no_superset, with_nifi=args.nifi)
-        elif args.command == "down":
-            down()
-        else:
-            return 0 if status(settings) else 1
-    except StackError as exc:
-        print(f"matchday stack: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    envfile.load_defaults()  # as the Makefile does, for runs without make
+    settings = Settings.from_env()
+    if args.command == "up" and args.postgres_only:
+        up_postgres(settings)
+    elif args.command == "up":
+        up(settings, with_superset=not args.no_superset, with_nifi=args.nifi)
+    elif args.command == "down":
+        down()
+    else:
+        return 0 if status(settings) else 1
 
 
 if __name__ == "__main__":

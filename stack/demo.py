@@ -18,6 +18,7 @@ from pathlib import Path
 from ingest.errors import PostgresUnreachableError
 
 from . import ROOT, StackError, envfile, pipeline, superset
+from .cli import command
 from .settings import Settings
 
 
@@ -72,40 +73,34 @@ def scoreboard(settings: Settings, match_id: str) -> str:
     return f"{home} {home_score}-{away_score} {away}{shootout}, {status}"
 
 
+@command("matchday demo", StackError)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack.demo", description=__doc__)
     parser.add_argument("--match-id", default="7576", help="bundled StatsBomb match to replay (default 7576)")
     parser.add_argument("--speed", default="60", help="match seconds per real second (default 60)")
     args = parser.parse_args(argv)
-    try:
-        envfile.load_defaults()  # as the Makefile does, for runs without make
-        settings = Settings.from_env()
-        for name in pipeline.COMMANDS:
-            print(f"{name}: {pipeline.start(name)}", flush=True)
-        print(f"Replaying StatsBomb match {args.match_id} at speed {args.speed} (Ctrl-C stops the replay) ...", flush=True)
-        replay = subprocess.run([sys.executable, "-m", "ingest", "replay", "--match-ids", args.match_id,
-                                 "--speed", args.speed], cwd=ROOT)
-        if replay.returncode != 0:
-            return replay.returncode
-        match_id = f"statsbomb:{args.match_id}"
-        print("Waiting for the landing job to catch up ...", flush=True)
-        count = wait_until_landed(settings, match_id)
-        print(f"streaming.match_events holds {count} events of {match_id}.", flush=True)
-        dbt = str(Path(sys.executable).parent / "dbt")
-        build = subprocess.run([dbt, "build", "--quiet"], cwd=ROOT,
-                               env=os.environ | {"DBT_PROFILES_DIR": str(ROOT / "dbt_project")})
-        if build.returncode != 0:
-            raise StackError("dbt build failed; run `make transform` to see why.")
-        print(f"Final score: {scoreboard(settings, match_id)}")
-        if (superset.VENV / "bin" / "superset").exists():
-            print(superset.login_note(superset.SupersetSettings.from_env()))
-        print("The landing job and the live dbt loop keep running for the dashboards; `make down` stops everything.")
-    except StackError as exc:
-        print(f"matchday demo: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    envfile.load_defaults()  # as the Makefile does, for runs without make
+    settings = Settings.from_env()
+    for name in pipeline.COMMANDS:
+        print(f"{name}: {pipeline.start(name)}", flush=True)
+    print(f"Replaying StatsBomb match {args.match_id} at speed {args.speed} (Ctrl-C stops the replay) ...", flush=True)
+    replay = subprocess.run([sys.executable, "-m", "ingest", "replay", "--match-ids", args.match_id,
+                             "--speed", args.speed], cwd=ROOT)
+    if replay.returncode != 0:
+        return replay.returncode
+    match_id = f"statsbomb:{args.match_id}"
+    print("Waiting for the landing job to catch up ...", flush=True)
+    count = wait_until_landed(settings, match_id)
+    print(f"streaming.match_events holds {count} events of {match_id}.", flush=True)
+    dbt = str(Path(sys.executable).parent / "dbt")
+    build = subprocess.run([dbt, "build", "--quiet"], cwd=ROOT,
+                           env=os.environ | {"DBT_PROFILES_DIR": str(ROOT / "dbt_project")})
+    if build.returncode != 0:
+        raise StackError("dbt build failed; run `make transform` to see why.")
+    print(f"Final score: {scoreboard(settings, match_id)}")
+    if (superset.VENV / "bin" / "superset").exists():
+        print(superset.login_note(superset.SupersetSettings.from_env()))
+    print("The landing job and the live dbt loop keep running for the dashboards; `make down` stops everything.")
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote
 
-from . import ROOT, STACK_DIR, StackError
-from . import envfile
+from . import ROOT, STACK_DIR, StackError, envfile
+from .cli import command
 from .postgres import _tree_memory_mb
 from .process import port_open, read_pid, shut_down, spawn, status_row, wait_for
 from .secretfile import generated
@@ -263,6 +263,7 @@ def login_note(settings: SupersetSettings) -> str:
     return f"Superset: {settings.url}/dashboard/list/ (user {settings.admin_user}, password in {where})"
 
 
+@command("matchday stack", StackError)
 def main(argv: list[str] | None = None) -> int:
     envfile.load_defaults()  # as the Makefile does, for runs without make
     import argparse
@@ -272,28 +273,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack.superset", description=__doc__)
     parser.add_argument("command", choices=("up", "down", "status", "import"))
     args = parser.parse_args(argv)
-    try:
-        if args.command == "down":
-            print(f"superset: {shutdown()}")
-            return 0
-        settings = SupersetSettings.from_env()
-        postgres = Settings.from_env().postgres
-        if args.command == "up":
-            print(f"superset: {start(settings, postgres)}", flush=True)
-            print(login_note(settings))
-        elif args.command == "import":
-            import_assets(settings, postgres)
-            print(f"superset: imported {ASSETS}")
-        else:
-            row = status(settings)
-            print(f"superset: {row['state']} (pid {row['pid']}, {row['address']}, {row['memory']})")
-            if row["problem"]:
-                print(row["problem"])
-            return 0 if row["state"] == "healthy" else 1
-    except StackError as exc:
-        print(f"matchday stack: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    if args.command == "down":
+        print(f"superset: {shutdown()}")
+        return 0
+    settings = SupersetSettings.from_env()
+    postgres = Settings.from_env().postgres
+    if args.command == "up":
+        print(f"superset: {start(settings, postgres)}", flush=True)
+        print(login_note(settings))
+    elif args.command == "import":
+        import_assets(settings, postgres)
+        print(f"superset: imported {ASSETS}")
+    else:
+        row = status(settings)
+        print(f"superset: {row['state']} (pid {row['pid']}, {row['address']}, {row['memory']})")
+        if row["problem"]:
+            print(row["problem"])
+        return 0 if row["state"] == "healthy" else 1
 
 
 if __name__ == "__main__":

@@ -7,11 +7,13 @@ import logging
 import sys
 
 from stack import envfile
+from stack.cli import command
 
 from .errors import StreamingError
 from .settings import Settings
 
 
+@command("error", StreamingError, 2)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m streaming", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -30,41 +32,34 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # The Python-JVM bridge logs every call at INFO: thousands of lines a minute that hide ours.
     logging.getLogger("py4j").setLevel(logging.WARNING)
-    try:
-        settings = Settings.from_env()
-        if args.command == "run":
-            from . import job
+    settings = Settings.from_env()
+    if args.command == "run":
+        from . import job
 
-            job.run(settings.with_overrides(spark_master=args.master), args.available_now)
-        elif args.command == "migrate":
-            from . import job
+        job.run(settings.with_overrides(spark_master=args.master), args.available_now)
+    elif args.command == "migrate":
+        from . import job
 
-            job.migrate(settings, job.load_contracts(settings))
-            print(f"Tables of schema streaming are up to date (prefix {settings.table_prefix!r}).")
-        elif args.command == "purge":
-            from .purge import purge as purge_rows
+        job.migrate(settings, job.load_contracts(settings))
+        print(f"Tables of schema streaming are up to date (prefix {settings.table_prefix!r}).")
+    elif args.command == "purge":
+        from .purge import purge as purge_rows
 
-            days = args.days if args.days is not None else settings.hot_retention_days
-            if days < 1:
-                raise StreamingError(f"--days must be at least 1, not {days}.")
-            deleted = purge_rows(settings, days)
-            print(f"Deleted rows landed more than {days} days ago: " + ", ".join(f"{t} {n}" for t, n in deleted.items()))
-        elif args.command == "alerts":
-            from .alerts import consumer
-            from .alerts.settings import AlertsSettings
+        days = args.days if args.days is not None else settings.hot_retention_days
+        if days < 1:
+            raise StreamingError(f"--days must be at least 1, not {days}.")
+        deleted = purge_rows(settings, days)
+        print(f"Deleted rows landed more than {days} days ago: " + ", ".join(f"{t} {n}" for t, n in deleted.items()))
+    elif args.command == "alerts":
+        from .alerts import consumer
+        from .alerts.settings import AlertsSettings
 
-            delivered = consumer.run(AlertsSettings.from_env(), args.until_idle)
-            print(f"Alerts delivered: {delivered}.")
-        elif args.command == "ddl":
-            from . import ddl, job
+        delivered = consumer.run(AlertsSettings.from_env(), args.until_idle)
+        print(f"Alerts delivered: {delivered}.")
+    elif args.command == "ddl":
+        from . import ddl, job
 
-            print(ddl.render(job.load_contracts(settings)), end="")
-    except StreamingError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    return 0
+        print(ddl.render(job.load_contracts(settings)), end="")
 
 
 if __name__ == "__main__":

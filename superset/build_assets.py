@@ -19,8 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dbt_project.live_marts import shown_marts  # noqa: E402
 from ingest.vocabulary import UNDER_WAY  # noqa: E402
-from superset_api import SupersetApi, SupersetApiError  # noqa: E402
 from stack import envfile  # noqa: E402
+from stack.cli import command  # noqa: E402
+from superset_api import SupersetApi, SupersetApiError  # noqa: E402
 
 REFRESH_SECONDS = 30
 DATABASE = "matchday"
@@ -329,19 +330,15 @@ def build(api: SupersetApi) -> list[str]:
     return built
 
 
+@command("build_assets", SupersetApiError)
 def main() -> int:
     envfile.load_defaults()  # as the Makefile does, for runs without make
     from stack.superset import SupersetSettings
 
     settings = SupersetSettings.from_env()
-    try:
-        api = SupersetApi(settings.url, settings.admin_user, settings.admin_password)
-        for line in build(api):
-            print(line)
-    except SupersetApiError as exc:
-        print(f"build_assets: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    api = SupersetApi(settings.url, settings.admin_user, settings.admin_password)
+    for line in build(api):
+        print(line)
 
 
 if __name__ == "__main__":
