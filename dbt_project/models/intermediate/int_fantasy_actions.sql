@@ -1,10 +1,36 @@
 -- Fantasy Premier League counts per match and player: every action the points (and the bonus
 -- points system) are scored on, for every player who took part (int_player_appearances).
--- Saves are the opponents' shots saved while the goalkeeper was on the pitch.
-with events as (
+-- Saves are the opponents' shots saved while the goalkeeper was on the pitch. A table rebuilt
+-- match by match (the matches landed since its last run), read by the points and the bonus.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
+
+with changed as (
+    {{ changed_matches([ref('stg_streaming__player_live_stats'), ref('stg_streaming__match_events')]) }}
+),
+
+appearances as (
+    select a.*
+    from {{ ref('int_player_appearances') }} as a
+    where a.match_id in (select changed.match_id from changed)
+),
+
+events as (
     select e.*
     from {{ ref('stg_streaming__match_events') }} as e
-    where e.period between 1 and 4
+    where e.match_id in (select changed.match_id from changed) and e.period between 1 and 4
+),
+
+-- (= any(array(...)): a filter the views below apply before they aggregate.)
+goals as (
+    select g.*
+    from {{ ref('int_fantasy_goals') }} as g
+    where g.match_id = any(array(select changed.match_id from changed))
+),
+
+event_counts as (
+    select x.*
+    from {{ ref('int_fantasy_event_counts') }} as x
+    where x.match_id = any(array(select changed.match_id from changed))
 ),
 
 -- The first event of the goal that put the winner one ahead for good.
@@ -14,7 +40,7 @@ winning_goal as (
         g.sequence,
         g.event_type,
         g.player_id
-    from {{ ref('int_fantasy_goals') }} as g
+    from goals as g
     where g.took_decisive_lead and g.scoring_side = g.winning_side
     order by g.match_id, g.sequence
 ),
@@ -24,8 +50,8 @@ conceded as (
         a.match_id,
         a.player_id,
         count(g.sequence) as goals_conceded
-    from {{ ref('int_player_appearances') }} as a
-    left join {{ ref('int_fantasy_goals') }} as g
+    from appearances as a
+    left join goals as g
         on
             a.match_id = g.match_id
             and a.team_side != g.scoring_side
@@ -42,7 +68,7 @@ saves as (
         a.player_id,
         count(e.event_id) filter (where e.event_type in ('SHOT', 'PENALTY_MISSED')) as saves,
         count(e.event_id) filter (where e.event_type = 'PENALTY_MISSED') as penalties_saved
-    from {{ ref('int_player_appearances') }} as a
+    from appearances as a
     left join events as e
         on
             a.match_id = e.match_id
@@ -60,7 +86,7 @@ assists as (
         match_id,
         assist_player_id as player_id,
         count(*) as assists
-    from {{ ref('int_fantasy_goals') }}
+    from goals
     where event_type != 'OWN_GOAL' and assist_player_id is not null
     group by match_id, assist_player_id
 ),
@@ -109,9 +135,11 @@ select
     coalesce(x.errors_leading_to_shot, 0) as errors_leading_to_shot,
     coalesce(x.passes, 0) as passes,
     coalesce(x.passes_completed, 0) as passes_completed,
-    case when w.player_id = a.player_id and w.event_type != 'OWN_GOAL' then 1 else 0 end as winning_goals
-from {{ ref('int_player_appearances') }} as a
-left join {{ ref('int_fantasy_event_counts') }} as x on a.match_id = x.match_id and a.player_id = x.player_id
+    case when w.player_id = a.player_id and w.event_type != 'OWN_GOAL' then 1 else 0 end as winning_goals,
+    ch.source_landed_at
+from appearances as a
+inner join changed as ch on a.match_id = ch.match_id
+left join event_counts as x on a.match_id = x.match_id and a.player_id = x.player_id
 left join assists as ast on a.match_id = ast.match_id and a.player_id = ast.player_id
 left join key_passes as kp on a.match_id = kp.match_id and a.player_id = kp.player_id
 left join conceded as c on a.match_id = c.match_id and a.player_id = c.player_id

@@ -1,19 +1,15 @@
 -- The goals of every match (periods 1-4) with the side they count for and whether they
 -- decided it: the winner's goal that took it one past the loser's final tally.
 -- `winning_side` is the side ahead at the end (away for a draw, which no goal decided).
-with events as (
-    select e.*
+-- (No CTE read twice: a filter on match_id reaches the events through this view.)
+with final_score as (
+    select distinct on (e.match_id)
+        e.match_id,
+        e.home_score,
+        e.away_score
     from {{ ref('stg_streaming__match_events') }} as e
     where e.period between 1 and 4
-),
-
-final_score as (
-    select distinct on (match_id)
-        match_id,
-        home_score,
-        away_score
-    from events
-    order by match_id asc, period desc, sequence desc
+    order by e.match_id asc, e.period desc, e.sequence desc
 )
 
 select
@@ -33,6 +29,6 @@ select
         else false
     end as took_decisive_lead,
     case when f.home_score > f.away_score then 'home' else 'away' end as winning_side
-from events as e
+from {{ ref('stg_streaming__match_events') }} as e
 inner join final_score as f on e.match_id = f.match_id
-where e.event_type in ('GOAL', 'PENALTY_GOAL', 'OWN_GOAL')
+where e.period between 1 and 4 and e.event_type in ('GOAL', 'PENALTY_GOAL', 'OWN_GOAL')

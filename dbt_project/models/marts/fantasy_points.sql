@@ -7,6 +7,19 @@
 -- int_fantasy_bps'; this mart puts them together for the matches landed since its last run.
 with changed as (
     {{ changed_matches([ref('stg_streaming__player_live_stats'), ref('stg_streaming__match_events')]) }}
+),
+
+-- (= any(array(...)): a filter the views apply before they aggregate.)
+points as (
+    select p.*
+    from {{ ref('int_fantasy_points_by_rule') }} as p
+    where p.match_id = any(array(select changed.match_id from changed))
+),
+
+bonus as (
+    select b.*
+    from {{ ref('int_fantasy_bps') }} as b
+    where b.match_id = any(array(select changed.match_id from changed))
 )
 
 select
@@ -42,5 +55,5 @@ select
     + coalesce(b.defensive_contribution_points, 0) + bp.bonus as total_points
 from {{ ref('int_fantasy_actions') }} as c
 inner join changed as ch on c.match_id = ch.match_id
-left join {{ ref('int_fantasy_points_by_rule') }} as b on c.match_id = b.match_id and c.player_id = b.player_id
-left join {{ ref('int_fantasy_bps') }} as bp on c.match_id = bp.match_id and c.player_id = bp.player_id
+left join points as b on c.match_id = b.match_id and c.player_id = b.player_id
+left join bonus as bp on c.match_id = bp.match_id and c.player_id = bp.player_id
