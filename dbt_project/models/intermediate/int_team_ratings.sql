@@ -42,7 +42,7 @@ matches as (
         s.home_score,
         s.away_score,
         ch.source_landed_at
-    from {{ ref('scoreboard') }} as s
+    from {{ ref('int_match_results') }} as s
     left join changed as ch on s.match_id = ch.match_id
     where coalesce(s.match_date, s.updated_at::date) is not null
 ),

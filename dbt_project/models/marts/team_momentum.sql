@@ -51,7 +51,7 @@ shots as (
         {{ clock_window_start('minute', 'period') }} as window_start_minute,
         count(*) as shots,
         sum(xg) as xg
-    from {{ ref('shot_xg') }}
+    from {{ ref('int_shots_xg') }}
     where match_id in (select changed.match_id from changed)
     group by match_id, team_side, period, window_start_minute
 ),

@@ -36,7 +36,7 @@ rated as (
         r.match_id,
         r.is_neutral_venue,
         r.home_rating - r.away_rating as rating_difference
-    from {{ ref('team_ratings') }} as r
+    from {{ ref('int_team_ratings') }} as r
     where r.match_id in (select changed.match_id from changed)
 ),
 
@@ -59,7 +59,7 @@ shots as (
         minute,
         team_side,
         xg
-    from {{ ref('shot_xg') }}
+    from {{ ref('int_shots_xg') }}
     where match_id in (select changed.match_id from changed) and team_side is not null
 ),
 
