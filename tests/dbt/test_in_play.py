@@ -21,7 +21,7 @@ BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 PARAMETERS = ROOT / "dbt_project" / "seeds" / "win_probability_parameters.csv"
 MARTS = ("scoreboard", "match_timeline", "shot_xg", "team_ratings", "win_probability")
 # The intermediate models kept as tables (the views go with the landed tables they read).
-INTERMEDIATE_TABLES = ("int_match_results", "int_team_ratings")
+INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 SENT_OFF = ("RED_CARD", "SECOND_YELLOW")
 
 pytestmark = pytest.mark.integration

@@ -23,7 +23,7 @@ BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 DATA = Path(__file__).parent / "data"
 MARTS = live_marts()
 # The intermediate models kept as tables (the views go with the landed tables they read).
-INTERMEDIATE_TABLES = ("int_match_results", "int_team_ratings")
+INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 
 pytestmark = pytest.mark.integration
 

@@ -25,7 +25,7 @@ INTERNATIONAL = ROOT.parent / "shared" / "data" / "results" / "international"
 SEED = ROOT / "dbt_project" / "seeds" / "elo_ratings.csv"
 MARTS = ("scoreboard", "team_ratings")
 # The intermediate models kept as tables (the views go with the landed tables they read).
-INTERMEDIATE_TABLES = ("int_match_results", "int_team_ratings")
+INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 
 pytestmark = pytest.mark.integration
 
