@@ -62,7 +62,7 @@ def both_versions(dbt_seeds):
                 for mart in MARTS:
                     cursor.execute(f"drop table if exists marts.{prefix}{mart}")
                 for table in INTERMEDIATE_TABLES:
-                    cursor.execute(f"drop table if exists staging.{prefix}{table}")
+                    cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
                 drop_tables(conn, prefix)
         conn.close()
 

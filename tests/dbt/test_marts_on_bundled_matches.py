@@ -77,7 +77,7 @@ def landed(request, dbt_seeds):
             for mart in MARTS:
                 cursor.execute(f"drop table if exists marts.{prefix}{mart}")
             for table in INTERMEDIATE_TABLES:
-                cursor.execute(f"drop table if exists staging.{prefix}{table}")
+                cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
         drop_tables(conn, prefix)  # cascades to the staging views
         conn.close()
 
