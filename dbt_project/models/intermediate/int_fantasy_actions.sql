@@ -20,17 +20,12 @@ events as (
     where e.match_id in (select changed.match_id from changed) and e.period between 1 and 4
 ),
 
--- (= any(array(...)): a filter the views below apply before they aggregate.)
 goals as (
-    select g.*
-    from {{ ref('int_fantasy_goals') }} as g
-    where g.match_id = any(array(select changed.match_id from changed))
+    {{ rows_of_changed_matches(ref('int_fantasy_goals')) }}
 ),
 
 event_counts as (
-    select x.*
-    from {{ ref('int_fantasy_event_counts') }} as x
-    where x.match_id = any(array(select changed.match_id from changed))
+    {{ rows_of_changed_matches(ref('int_fantasy_event_counts')) }}
 ),
 
 -- The first event of the goal that put the winner one ahead for good.

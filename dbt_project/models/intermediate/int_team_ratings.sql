@@ -66,23 +66,17 @@ walk_from as (
             rating
         from (
             select
-                t.home_team as team,
-                coalesce(t.home_rating_after, t.home_rating) as rating,
+                side.team,
+                side.rating,
                 t.match_date,
                 t.match_id
             from {{ this }} as t
-            where
-                t.is_learned and (t.match_date, t.match_id) < (select
-                    walk_from.match_date,
-                    walk_from.match_id
-                from walk_from)
-            union all
-            select
-                t.away_team as team,
-                coalesce(t.away_rating_after, t.away_rating) as rating,
-                t.match_date,
-                t.match_id
-            from {{ this }} as t
+            cross join
+                lateral (
+                    values
+                    (t.home_team, coalesce(t.home_rating_after, t.home_rating)),
+                    (t.away_team, coalesce(t.away_rating_after, t.away_rating))
+                ) as side (team, rating)
             where
                 t.is_learned and (t.match_date, t.match_id) < (select
                     walk_from.match_date,

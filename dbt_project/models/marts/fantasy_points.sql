@@ -9,17 +9,12 @@ with changed as (
     {{ changed_matches([ref('stg_streaming__player_live_stats'), ref('stg_streaming__match_events')]) }}
 ),
 
--- (= any(array(...)): a filter the views apply before they aggregate.)
 points as (
-    select p.*
-    from {{ ref('int_fantasy_points_by_rule') }} as p
-    where p.match_id = any(array(select changed.match_id from changed))
+    {{ rows_of_changed_matches(ref('int_fantasy_points_by_rule')) }}
 ),
 
 bonus as (
-    select b.*
-    from {{ ref('int_fantasy_bps') }} as b
-    where b.match_id = any(array(select changed.match_id from changed))
+    {{ rows_of_changed_matches(ref('int_fantasy_bps')) }}
 )
 
 select
