@@ -1,8 +1,8 @@
 """The live marts: the models tagged `live` in models/marts/marts.yml. The dbt loop rebuilds them
 (`--selector live`, selectors.yml), Superset shows them as datasets and the mart tests build them; a new
-mart tagged `live` is picked up by all three without another list to edit. The intermediate models the
-live marts read are tagged `live` too (models/intermediate/intermediate.yml), so the loop rebuilds them
-first; they are no datasets."""
+mart tagged `live` is picked up by all three without another list to edit. The intermediate tables the
+live marts read, and the views on them, are tagged `live` too (models/intermediate/intermediate.yml), so
+the loop rebuilds them first; they are no datasets."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """dbt's exposures name the Superset dashboards and what they read; they must follow the dashboards
 (superset/build_assets.py: dashboard -> charts -> datasets), and the transform loop's selector
-must be the live marts and the intermediate models they read (all tagged live)."""
+must be the live marts and the intermediate models tagged live (the tables they read)."""
 
 from __future__ import annotations
 
