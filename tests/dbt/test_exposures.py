@@ -1,6 +1,6 @@
 """dbt's exposures name the Superset dashboards and what they read; they must follow the dashboards
 (superset/build_assets.py: dashboard -> charts -> datasets), and the transform loop's selector
-must be the live marts."""
+must be the live marts and the intermediate models tagged live (the tables they read)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from dbt_project.live_marts import live_marts
+from dbt_project.live_marts import live_marts, live_models
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPOSURES = ROOT / "dbt_project" / "models" / "marts" / "exposures.yml"
@@ -51,7 +51,8 @@ def test_every_dashboard_has_an_exposure_that_depends_on_what_its_charts_read():
 
 
 def test_the_live_selector_builds_every_live_mart_and_no_seed(tmp_path):
-    """`dbt ls --selector live` (what the transform loop builds) against the project's manifest."""
+    """`dbt ls --selector live` (what the transform loop builds) against the project's manifest: the
+    models tagged live, no other, and among them every live mart."""
     env_file = {"POSTGRES_HOST": "localhost", "POSTGRES_PORT": "5432", "POSTGRES_DB": "matchday",
                 "POSTGRES_USER": "matchday", "POSTGRES_PASSWORD": "unused"}
     done = subprocess.run(
@@ -64,5 +65,7 @@ def test_the_live_selector_builds_every_live_mart_and_no_seed(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     listed = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     kinds = {node["resource_type"] for node in listed}
-    assert {node["name"] for node in listed if node["resource_type"] == "model"} == set(live_marts())
+    models = {node["name"] for node in listed if node["resource_type"] == "model"}
+    assert models == set(live_models())
+    assert set(live_marts()) <= models and all(name.startswith("int_") for name in models - set(live_marts()))
     assert "test" in kinds and not kinds & {"seed", "unit_test"}

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 PARAMETERS = ROOT / "dbt_project" / "seeds" / "win_probability_parameters.csv"
 MARTS = ("scoreboard", "match_timeline", "shot_xg", "team_ratings", "win_probability")
+# The intermediate models kept as tables (the views go with the landed tables they read).
+INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 SENT_OFF = ("RED_CARD", "SECOND_YELLOW")
 
 pytestmark = pytest.mark.integration
@@ -51,6 +53,8 @@ def both_versions(dbt_seeds):
             for prefix in (real, without):
                 for mart in MARTS:
                     cursor.execute(f"drop table if exists marts.{prefix}{mart}")
+                for table in INTERMEDIATE_TABLES:
+                    cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
                 drop_tables(conn, prefix)
         conn.close()
 

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 DATA = Path(__file__).parent / "data"
 MARTS = live_marts()
+# The intermediate models kept as tables (the views go with the landed tables they read).
+INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 
 pytestmark = pytest.mark.integration
 
@@ -66,6 +68,8 @@ def landed(request, dbt_seeds):
         with conn.cursor() as cursor:
             for mart in MARTS:
                 cursor.execute(f"drop table if exists marts.{prefix}{mart}")
+            for table in INTERMEDIATE_TABLES:
+                cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
         drop_tables(conn, prefix)  # cascades to the staging views
         conn.close()
 

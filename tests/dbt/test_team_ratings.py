@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 INTERNATIONAL = ROOT.parent / "shared" / "data" / "results" / "international"
 SEED = ROOT / "dbt_project" / "seeds" / "elo_ratings.csv"
 MARTS = ("scoreboard", "team_ratings")
+# The intermediate models kept as tables (the views go with the landed tables they read).
+INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 
 pytestmark = pytest.mark.integration
 
@@ -53,6 +55,8 @@ def tables(pg_conn_factory, dbt_seeds):
         with conn.cursor() as cursor:
             for mart in MARTS:
                 cursor.execute(f"drop table if exists marts.{prefix}{mart}")
+            for table in INTERMEDIATE_TABLES:
+                cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
         drop_tables(conn, prefix)
         conn.close()
 

@@ -17,7 +17,7 @@ model_xg as (
         match_id,
         player_id,
         sum(xg) as model_xg
-    from {{ ref('shot_xg') }}
+    from {{ ref('int_shots_xg') }}
     where match_id in (select changed.match_id from changed)
     group by match_id, player_id
 ),

@@ -10,14 +10,14 @@ with changed as (
 ),
 
 weights as (
-    select
-        max(case when indicator = 'xg' then weight end) as w_xg,
-        max(case when indicator = 'shots' then weight end) as w_shots,
-        max(case when indicator = 'attacking_actions' then weight end) as w_attacking,
-        max(case when indicator = 'pressures' then weight end) as w_pressures,
-        max(case when indicator = 'possession' then weight end) as w_possession,
-        max(case when indicator = 'decay' then weight end) as decay
-    from {{ ref('momentum_weights') }}
+    {{ seed_values(ref('momentum_weights'), 'indicator', 'weight', {
+        'xg': 'w_xg',
+        'shots': 'w_shots',
+        'attacking_actions': 'w_attacking',
+        'pressures': 'w_pressures',
+        'possession': 'w_possession',
+        'decay': 'decay'
+    }) }}
 ),
 
 teams as (
@@ -51,7 +51,7 @@ shots as (
         {{ clock_window_start('minute', 'period') }} as window_start_minute,
         count(*) as shots,
         sum(xg) as xg
-    from {{ ref('shot_xg') }}
+    from {{ ref('int_shots_xg') }}
     where match_id in (select changed.match_id from changed)
     group by match_id, team_side, period, window_start_minute
 ),

@@ -17,17 +17,17 @@ with changed as (
 ),
 
 parameters as (
-    select
-        max(case when parameter = 'intercept' then value end) as intercept,
-        max(case when parameter = 'elo' then value end) as elo,
-        max(case when parameter = 'home' then value end) as home,
-        max(case when parameter = 'away' then value end) as away,
-        max(case when parameter = 'extra_time_factor' then value end) as extra_time_factor,
-        max(case when parameter = 'max_goals' then value end)::integer as max_goals,
-        max(case when parameter = 'red_card_own' then value end) as red_card_own,
-        max(case when parameter = 'red_card_opponent' then value end) as red_card_opponent,
-        max(case when parameter = 'xg_shrinkage' then value end) as xg_shrinkage
-    from {{ ref('win_probability_parameters') }}
+    {{ seed_values(ref('win_probability_parameters'), 'parameter', 'value', {
+        'intercept': 'intercept',
+        'elo': 'elo',
+        'home': 'home',
+        'away': 'away',
+        'extra_time_factor': 'extra_time_factor',
+        'max_goals': 'max_goals::integer',
+        'red_card_own': 'red_card_own',
+        'red_card_opponent': 'red_card_opponent',
+        'xg_shrinkage': 'xg_shrinkage'
+    }) }}
 ),
 
 rated as (
@@ -36,7 +36,7 @@ rated as (
         r.match_id,
         r.is_neutral_venue,
         r.home_rating - r.away_rating as rating_difference
-    from {{ ref('team_ratings') }} as r
+    from {{ ref('int_team_ratings') }} as r
     where r.match_id in (select changed.match_id from changed)
 ),
 
@@ -59,7 +59,7 @@ shots as (
         minute,
         team_side,
         xg
-    from {{ ref('shot_xg') }}
+    from {{ ref('int_shots_xg') }}
     where match_id in (select changed.match_id from changed) and team_side is not null
 ),
 
@@ -274,22 +274,9 @@ select
     -- The expected final score of the phase being played.
     outcomes.home_score + outcomes.home_goals_left as expected_home_goals,
     outcomes.away_score + outcomes.away_goals_left as expected_away_goals,
-    -- The next goal: both teams' goals follow the same time profile, so the first of them is
-    -- the home team's with probability home / (home + away), and none comes with e^-(home + away).
-    case
-        when outcomes.home_goals_left + outcomes.away_goals_left > 0
-            then
-                outcomes.home_goals_left / (outcomes.home_goals_left + outcomes.away_goals_left)
-                * (1 - exp(-(outcomes.home_goals_left + outcomes.away_goals_left)))
-        else 0
-    end as p_next_goal_home,
-    case
-        when outcomes.home_goals_left + outcomes.away_goals_left > 0
-            then
-                outcomes.away_goals_left / (outcomes.home_goals_left + outcomes.away_goals_left)
-                * (1 - exp(-(outcomes.home_goals_left + outcomes.away_goals_left)))
-        else 0
-    end as p_next_goal_away,
+    -- The next goal (macros/next_goal.sql): none comes with e^-(home + away).
+    {{ next_goal_probability('outcomes.home_goals_left', 'outcomes.away_goals_left') }} as p_next_goal_home,
+    {{ next_goal_probability('outcomes.away_goals_left', 'outcomes.home_goals_left') }} as p_next_goal_away,
     exp(-(outcomes.home_goals_left + outcomes.away_goals_left)) as p_no_more_goals,
     11 - outcomes.home_sent_off as home_players,
     11 - outcomes.away_sent_off as away_players,

@@ -1,0 +1,142 @@
+-- Fantasy Premier League counts per match and player: every action the points (and the bonus
+-- points system) are scored on, for every player who took part (int_player_appearances).
+-- Saves are the opponents' shots saved while the goalkeeper was on the pitch. A table rebuilt
+-- match by match (the matches landed since its last run), read by the points and the bonus.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
+
+with changed as (
+    {{ changed_matches([ref('stg_streaming__player_live_stats'), ref('stg_streaming__match_events')]) }}
+),
+
+appearances as (
+    select a.*
+    from {{ ref('int_player_appearances') }} as a
+    where a.match_id in (select changed.match_id from changed)
+),
+
+events as (
+    select e.*
+    from {{ ref('stg_streaming__match_events') }} as e
+    where e.match_id in (select changed.match_id from changed) and e.period between 1 and 4
+),
+
+goals as (
+    {{ rows_of_changed_matches(ref('int_fantasy_goals')) }}
+),
+
+event_counts as (
+    {{ rows_of_changed_matches(ref('int_fantasy_event_counts')) }}
+),
+
+-- The first event of the goal that put the winner one ahead for good.
+winning_goal as (
+    select distinct on (g.match_id)
+        g.match_id,
+        g.sequence,
+        g.event_type,
+        g.player_id
+    from goals as g
+    where g.took_decisive_lead and g.scoring_side = g.winning_side
+    order by g.match_id, g.sequence
+),
+
+conceded as (
+    select
+        a.match_id,
+        a.player_id,
+        count(g.sequence) as goals_conceded
+    from appearances as a
+    left join goals as g
+        on
+            a.match_id = g.match_id
+            and a.team_side != g.scoring_side
+            and a.on_sequence < g.sequence
+            and a.off_sequence > g.sequence
+    group by a.match_id, a.player_id
+),
+
+-- Shots on target of the opponents that did not go in, credited to the goalkeeper on the
+-- pitch at the time.
+saves as (
+    select
+        a.match_id,
+        a.player_id,
+        count(e.event_id) filter (where e.event_type in ('SHOT', 'PENALTY_MISSED')) as saves,
+        count(e.event_id) filter (where e.event_type = 'PENALTY_MISSED') as penalties_saved
+    from appearances as a
+    left join events as e
+        on
+            a.match_id = e.match_id
+            and a.team_side != e.team_side
+            and e.event_type in ('SHOT', 'PENALTY_MISSED')
+            and e.outcome = 'SAVED'
+            and a.on_sequence < e.sequence
+            and a.last_sequence_on_pitch > e.sequence
+    where a.position = 'GKP'
+    group by a.match_id, a.player_id
+),
+
+assists as (
+    select
+        match_id,
+        assist_player_id as player_id,
+        count(*) as assists
+    from goals
+    where event_type != 'OWN_GOAL' and assist_player_id is not null
+    group by match_id, assist_player_id
+),
+
+key_passes as (
+    select
+        match_id,
+        assist_player_id as player_id,
+        count(*) as key_passes
+    from events
+    where event_type in ('SHOT', 'GOAL', 'PENALTY_GOAL', 'PENALTY_MISSED') and assist_player_id is not null
+    group by match_id, assist_player_id
+)
+
+select
+    a.match_id,
+    a.player_id,
+    a.player_name,
+    a.team,
+    a.team_side,
+    a.position,
+    a.position_known,
+    a.minutes_played,
+    coalesce(x.goals, 0) as goals,
+    coalesce(ast.assists, 0) as assists,
+    coalesce(kp.key_passes, 0) as key_passes,
+    coalesce(c.goals_conceded, 0) as goals_conceded,
+    coalesce(s.saves, 0) as saves,
+    coalesce(s.penalties_saved, 0) as penalties_saved,
+    coalesce(x.penalties_missed, 0) as penalties_missed,
+    -- A second yellow or a straight red replaces the yellow (FPL deducts 3 in all).
+    case when coalesce(x.red_cards, 0) > 0 then 0 else coalesce(x.yellow_cards, 0) end as yellow_cards,
+    least(coalesce(x.red_cards, 0), 1) as red_cards,
+    coalesce(x.own_goals, 0) as own_goals,
+    coalesce(x.clearances, 0) + coalesce(x.blocks, 0) + coalesce(x.interceptions, 0) + coalesce(x.tackles, 0)
+        as clearances_blocks_interceptions_tackles,
+    coalesce(x.recoveries, 0) as recoveries,
+    coalesce(x.clearances, 0) + coalesce(x.blocks, 0) + coalesce(x.interceptions, 0)
+        as clearances_blocks_interceptions,
+    coalesce(x.tackles_won, 0) as tackles_won,
+    coalesce(x.successful_dribbles, 0) as successful_dribbles,
+    coalesce(x.shots_off_target, 0) as shots_off_target,
+    coalesce(x.dispossessed, 0) as dispossessed,
+    coalesce(x.fouls_committed, 0) as fouls_committed,
+    coalesce(x.offsides, 0) as offsides,
+    coalesce(x.errors_leading_to_shot, 0) as errors_leading_to_shot,
+    coalesce(x.passes, 0) as passes,
+    coalesce(x.passes_completed, 0) as passes_completed,
+    case when w.player_id = a.player_id and w.event_type != 'OWN_GOAL' then 1 else 0 end as winning_goals,
+    ch.source_landed_at
+from appearances as a
+inner join changed as ch on a.match_id = ch.match_id
+left join event_counts as x on a.match_id = x.match_id and a.player_id = x.player_id
+left join assists as ast on a.match_id = ast.match_id and a.player_id = ast.player_id
+left join key_passes as kp on a.match_id = kp.match_id and a.player_id = kp.player_id
+left join conceded as c on a.match_id = c.match_id and a.player_id = c.player_id
+left join saves as s on a.match_id = s.match_id and a.player_id = s.player_id
+left join winning_goal as w on a.match_id = w.match_id
