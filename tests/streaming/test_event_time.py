@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 from confluent_kafka import Producer
 
+from tests.dbt_run import dbt
+
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 SHOTS = ("SHOT", "GOAL", "PENALTY_GOAL", "PENALTY_MISSED")
@@ -66,3 +68,15 @@ def test_duplicates_dropped_and_late_events_within_the_watermark_counted(pipelin
     # Nothing is lost: the too-late shot and all events are in the hot table, each once.
     assert pipeline.rows("SELECT count(*), count(DISTINCT event_id) FROM {match_events}") == [(len(first_half), len(first_half))]
     assert pipeline.rows("SELECT count(*) FROM {match_events} WHERE event_id = %s", too_late["event_id"]) == [(1,)]
+
+    # The mart analysts read the windows through: each team beside its opponent in every
+    # window Spark counted, a window where a team did not shoot giving it 0 (hand count above).
+    dbt(pipeline.prefix, "build", "--quiet", "--select", "stg_streaming__team_momentum_5min", "team_pressure")
+    teams = {e["team_name"] for e in first_half if e.get("team_name")}
+    assert len(teams) == 2
+    starts = {start for _, start in expected}
+    marts = pipeline.rows(f"SELECT team, window_start, shots, opponent_shots FROM marts.{pipeline.prefix}team_pressure")
+    assert {(team, start): (shots, opponent) for team, start, shots, opponent in marts if start in starts} == {
+        (team, start): (expected[(team, start)], expected[(other, start)])
+        for start in starts for team in teams for other in teams - {team}
+    }
