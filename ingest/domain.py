@@ -202,6 +202,10 @@ class MatchSnapshot:
     venue: str | None = None
     # None when the response carried no event list (bulk endpoints of football-data.org).
     events: tuple[ProviderEvent, ...] | None = None
+    # True when the event list's goals have no ids of their own but their place in the score
+    # (football-data.org's match detail): the n-th goal of a side is the event a score change
+    # to n derives, and the score changes still derive the goals the list does not have yet.
+    goals_by_score: bool = False
     # None when the response carried no statistics (the list endpoints of both providers).
     team_stats: tuple[StatLine, ...] | None = None
     player_stats: tuple[StatLine, ...] | None = None

@@ -89,6 +89,26 @@ PERIOD_END_MINUTE = {period: end for period, (_, end) in PERIOD_MINUTES.items()}
 SHOOTOUT_PERIOD = 5
 
 
+def period_of(minute: int | None, added: int | None = None) -> int:
+    """Period of a minute as a match clock shows it (23', or 45+3' as 45 with 3 added): a
+    period's added time is shown on its last minute, so 45+3' is still the first half."""
+    if minute is None or minute <= PERIOD_END_MINUTE[1]:
+        return 1
+    if minute <= PERIOD_END_MINUTE[2]:
+        return 2
+    return 3 if minute <= PERIOD_END_MINUTE[3] else 4
+
+
+def contract_clock(minute: int | None, added: int | None = None) -> tuple[int, int]:
+    """(minute, added_time) in the contract's terms of a shown minute: 23' is minute 22 (the
+    23rd minute has begun); 45+2' is minute 45 and added time 1."""
+    if minute is None:
+        return 0, 0
+    if added:
+        return minute, max(0, added - 1)
+    return max(PERIOD_START_MINUTE[period_of(minute)], minute - 1), 0
+
+
 def dbt_vars() -> dict[str, object]:
     """The facts dbt reads as vars (dbt_project.yml's `vars`; a test keeps the two equal)."""
     return {

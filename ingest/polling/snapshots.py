@@ -3,7 +3,9 @@ change, and match events for what changed (goals, cancelled goals, period starts
 
 Pure: the caller passes the observation time and keeps the returned state. Event ids are
 deterministic (uuid5 over the match id and what happened), so a poller restarted without its
-state re-emits duplicates by id, which consumers drop, rather than new events.
+state re-emits duplicates by id, which consumers drop, rather than new events. A goal a provider
+lists without an id of its own (MatchSnapshot.goals_by_score) takes the id of the goal its score
+change derives: the two are one event, whichever poll shows it first.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ingest.domain import MatchSnapshot, ProviderEvent
+from ingest.domain import SCORING_TYPES, MatchSnapshot, ProviderEvent
 from ingest.contracts import current_version
 from ingest.replay import Outgoing, derived_id
 from ingest.vocabulary import BALL_IN_PLAY, BREAKS, PERIOD_END_MINUTE, PERIOD_START_MINUTE
@@ -36,6 +38,10 @@ class MatchState:
     # Goals taken back per side so far: keeps the id of a goal scored again after a VAR
     # cancellation distinct from the cancelled one.
     cancelled: dict[str, int] = field(default_factory=lambda: {"home": 0, "away": 0})
+    # Per side, the goals that stand (the n-th at index n - 1): how many goals the side had
+    # cancelled when each was scored. That is part of a goal's id, so a match detail listing the
+    # goal in a later poll names the event its score change derived.
+    standing_goals: dict[str, list[int]] = field(default_factory=lambda: {"home": [], "away": []})
     sequence: int = 0
     event_sequence: int = 0
     kickoff: str | None = None
@@ -113,6 +119,9 @@ class SnapshotDiffer:
         for side in SIDES:
             setattr(state, f"{side}_score", snapshot.score(side))
             setattr(state, f"{side}_penalty_score", snapshot.penalties(side))
+            standing = state.standing_goals[side]
+            del standing[snapshot.score(side):]
+            standing += [state.cancelled[side]] * (snapshot.score(side) - len(standing))
         state.kickoff = snapshot.kickoff
         return out
 
@@ -126,6 +135,14 @@ def _trigger(state: MatchState, snapshot: MatchSnapshot, key: list, first_sight:
     if key[8:10] != (state.snapshot_key or [])[8:10]:
         return "CARD"
     return "MINUTE"
+
+
+def _side(snapshot: MatchSnapshot, team_id: int | None) -> str | None:
+    if team_id is not None and team_id == snapshot.home.team_id:
+        return "home"
+    if team_id is not None and team_id == snapshot.away.team_id:
+        return "away"
+    return None
 
 
 def _end_event(period: int, next_period: int | None = None) -> str:
@@ -144,6 +161,8 @@ class _Messages:
         self.state = state
         self.now = now
         self.match_id = snapshot.match_id
+        # (side, n) of the goals a goals_by_score event list holds: the score changes leave them to it.
+        self.listed_goals: set[tuple[str, int]] = set()
 
     def _common(self, contract: str, event_id: str, period: int | None, minute: int | None, second: int | None,
                 added: int | None) -> dict[str, Any]:
@@ -215,18 +234,36 @@ class _Messages:
         value.update(fields)
         return Outgoing("match-events", self.match_id, value, 0.0)
 
+    def _identity(self, event: ProviderEvent) -> tuple:
+        """What names a provider event: its key, or for a goal numbered by the score the identity
+        of the goal a score change derives (the side it counts for, its place in that side's
+        score, the side's goals cancelled before it), so the two are one event."""
+        if not self.snapshot.goals_by_score or event.event_type not in SCORING_TYPES:
+            return (event.key,)
+        side = _side(self.snapshot, event.team_id)
+        if side is None:
+            return (event.key,)
+        if event.event_type == "OWN_GOAL":
+            side = "away" if side == "home" else "home"
+        goal = event.home_score if side == "home" else event.away_score
+        self.listed_goals.add((side, goal))
+        standing = self.state.standing_goals[side]
+        return "GOAL", side, goal, standing[goal - 1] if goal <= len(standing) else self.state.cancelled[side]
+
     def provider_events(self) -> list[Outgoing]:
         """The provider's events not sent before, in its order."""
         seen = set(self.state.seen_events)
         out = []
         for event in self.snapshot.events or ():
-            if event.key in seen:
+            identity = self._identity(event)
+            seen_as = "/".join(map(str, identity))
+            if seen_as in seen:
                 continue
-            seen.add(event.key)
-            self.state.seen_events.append(event.key)
-            side = "home" if event.team_id == self.snapshot.home.team_id else "away" if event.team_id == self.snapshot.away.team_id else None
+            seen.add(seen_as)
+            self.state.seen_events.append(seen_as)
+            side = _side(self.snapshot, event.team_id)
             out.append(self._event(
-                derived_id("match-events", self.match_id, event.key), event.event_type, event.period,
+                derived_id("match-events", self.match_id, *identity), event.event_type, event.period,
                 minute=event.minute, added=event.added_time, sequence=event.sequence, side=side,
                 score=(event.home_score, event.away_score),
                 provider_event_type=event.provider_event_type,
@@ -311,10 +348,15 @@ class _Messages:
         snap, state = self.snapshot, self.state
         out = []
         period = snap.period or state.period or 1
+        # An event list with goal ids of its own reports the goals; one that numbers them by the
+        # score leaves to the score changes the goals it does not list (yet) and the shoot-out.
+        from_score = snap.events is None or snap.goals_by_score
         for side in SIDES:
             before, after = getattr(state, f"{side}_score"), snap.score(side)
-            if snap.events is None:
+            if from_score:
                 for goal in range(before + 1, after + 1):
+                    if (side, goal) in self.listed_goals:
+                        continue
                     out.append(self._event(
                         derived_id("match-events", self.match_id, "GOAL", side, goal, state.cancelled[side]),
                         "GOAL", period, side=side, provider_event_type="score change", provider_outcome=f"{side} score {goal}"))
@@ -325,7 +367,7 @@ class _Messages:
                         "GOAL_CANCELLED", period, side=side, provider_event_type="score correction",
                         provider_outcome=f"{side} score {goal} -> {goal - 1}"))
                 state.cancelled[side] += before - after
-            if snap.events is None:
+            if from_score:
                 pens_before, pens_after = getattr(state, f"{side}_penalty_score"), snap.penalties(side)
                 for goal in range(pens_before + 1, pens_after + 1):
                     out.append(self._event(

@@ -13,6 +13,7 @@ from typing import Any
 from ingest.domain import (PLAYER_FIGURES, TEAM_FIGURES, MatchSnapshot, ProviderEvent, Rejected, StatLine, Team,
                            pass_accuracy)
 from ingest.providers.api_football import spec
+from ingest.vocabulary import contract_clock, period_of
 
 
 def envelope_errors(payload: Any) -> str | None:
@@ -56,7 +57,7 @@ def _status(status: dict[str, Any]) -> tuple[str, str, int | None]:
         return short, contract_status, 2 if (elapsed or 90) <= 90 else 3
     if elapsed is None:
         return short, contract_status, None
-    return short, contract_status, spec.period_of(elapsed, status.get("extra"))
+    return short, contract_status, period_of(elapsed, status.get("extra"))
 
 
 def parse_fixture(item: dict[str, Any]) -> MatchSnapshot:
@@ -76,7 +77,7 @@ def parse_fixture(item: dict[str, Any]) -> MatchSnapshot:
     minute = added = None
     elapsed = fixture["status"].get("elapsed")
     if started and elapsed is not None and period != 5:
-        minute, added = spec.contract_clock(elapsed, fixture["status"].get("extra"))
+        minute, added = contract_clock(elapsed, fixture["status"].get("extra"))
     league = item.get("league") or {}
     date = fixture.get("date")
     team_stats = parse_team_statistics(item["statistics"]) if item.get("statistics") else None
@@ -125,7 +126,7 @@ def parse_events(items: list[dict[str, Any]], home: Team, away: Team) -> list[Pr
         team_id, team_name = team.get("id"), team.get("name")
         fields: dict[str, Any] = {"player_id": player.get("id"), "player_name": player.get("name"),
                                   "assist_player_id": assist.get("id"), "assist_player_name": assist.get("name")}
-        period = spec.period_of(elapsed, extra)
+        period = period_of(elapsed, extra)
         shootout = (item.get("comments") or "") == spec.SHOOTOUT_COMMENT
         if kind == "Goal" and shootout:
             event_type, period = spec.SHOOTOUT.get(detail, "OTHER"), 5
@@ -149,7 +150,7 @@ def parse_events(items: list[dict[str, Any]], home: Team, away: Team) -> list[Pr
             # The contract's team of an own goal is the scorer's, the other team.
             other = away if team_id == home.team_id else home
             team_id, team_name = other.team_id, other.name
-        minute, added = (120, 0) if period == 5 else spec.contract_clock(elapsed, extra)
+        minute, added = (120, 0) if period == 5 else contract_clock(elapsed, extra)
         identity = (kind.lower(), detail if kind.lower() != "subst" else "", team.get("id"),
                     player.get("id") or player.get("name"), assist.get("id") if kind.lower() == "subst" else None,
                     elapsed, extra)

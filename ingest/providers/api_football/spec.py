@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ingest.vocabulary import PERIOD_END_MINUTE, PERIOD_START_MINUTE
-
 PROVIDER = "api-football"
 BASE_URL = "https://v3.football.api-sports.io"
 AUTH_HEADER = "x-apisports-key"
@@ -46,25 +44,6 @@ def card_type(detail: str) -> str:
 
 def var_type(detail: str) -> str:
     return "GOAL_CANCELLED" if detail.lower().startswith("goal cancelled") or detail.lower().startswith("goal disallowed") else "VAR"
-
-
-def period_of(elapsed: int | None, extra: int | None) -> int:
-    """Period of a match minute as API-Football shows it (45+3' is elapsed 45, extra 3)."""
-    if elapsed is None or elapsed <= PERIOD_END_MINUTE[1]:
-        return 1
-    if elapsed <= PERIOD_END_MINUTE[2]:
-        return 2
-    return 3 if elapsed <= PERIOD_END_MINUTE[3] else 4
-
-
-def contract_clock(elapsed: int | None, extra: int | None) -> tuple[int, int]:
-    """(minute, added_time) in the contract's terms: the shown 23' is minute 22; 45+2' is 45 and 1."""
-    period_start = PERIOD_START_MINUTE[period_of(elapsed, extra)]
-    if elapsed is None:
-        return 0, 0
-    if extra:
-        return elapsed, max(0, extra - 1)
-    return max(period_start, elapsed - 1), 0
 
 
 # `statistics[].type` of a fixture (fixtures?ids= or fixtures/statistics) -> team-live-stats field.

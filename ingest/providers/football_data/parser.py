@@ -1,16 +1,19 @@
 """Pure parser: a football-data.org v4 match list (or one match) in, match snapshots out.
 
 `fullTime` includes shoot-out goals; the match score here never does (fullTime - penalties).
+A match detail's `goals`, `bookings` and `substitutions` become the snapshot's events; its goals
+have no ids, so each is numbered by its place in the score (see MatchSnapshot.goals_by_score).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from dataclasses import replace
+from typing import Any, Callable, Iterable
 
-from ingest.domain import MatchSnapshot, Rejected, Team
+from ingest.domain import SENT_OFF_TYPES, MatchSnapshot, ProviderEvent, Rejected, Team
 from ingest.providers.football_data import spec
-from ingest.vocabulary import PERIOD_END_MINUTE
-
+from ingest.vocabulary import PERIOD_END_MINUTE, contract_clock, period_of
 
 
 def parse_matches(payload: Any) -> tuple[list[MatchSnapshot], list[Rejected]]:
@@ -77,8 +80,8 @@ def _red_cards(match: dict[str, Any], team_id: int | None) -> int | None:
     bookings = match.get("bookings")
     if bookings is None:
         return None  # the list form carries no bookings
-    return sum(1 for booking in bookings
-               if booking.get("card") in ("RED", "YELLOW_RED") and (booking.get("team") or {}).get("id") == team_id)
+    return sum(1 for booking in bookings if spec.CARDS.get(booking.get("card")) in SENT_OFF_TYPES
+               and (booking.get("team") or {}).get("id") == team_id)
 
 
 def _season(season: dict[str, Any] | None) -> str | None:
@@ -106,17 +109,20 @@ def parse_match(match: dict[str, Any], competition: dict[str, Any] | None = None
         if home_score < 0 or away_score < 0:
             raise ValueError(f"fullTime {full_home}-{full_away} is less than penalties {pen_home}-{pen_away}")
     home, away = match["homeTeam"], match["awayTeam"]
+    home_team = Team(home.get("id"), home.get("name") or home.get("shortName") or "")
+    away_team = Team(away.get("id"), away.get("name") or away.get("shortName") or "")
     competition = match.get("competition") or competition or {}
     utc_date = match.get("utcDate")
     kickoff = utc_date.replace("Z", "+00:00") if utc_date else None
     stage = match.get("stage")
+    events = parse_events(match, home_team, away_team)
     return MatchSnapshot(
         provider=spec.PROVIDER,
         provider_match_id=str(int(match["id"])),
         status=contract_status,
         provider_status=status,
-        home=Team(home.get("id"), home.get("name") or home.get("shortName") or ""),
-        away=Team(away.get("id"), away.get("name") or away.get("shortName") or ""),
+        home=home_team,
+        away=away_team,
         period=period,
         minute=minute,
         added_time=_int(match.get("injuryTime")),
@@ -133,4 +139,108 @@ def parse_match(match: dict[str, Any], competition: dict[str, Any] | None = None
         season_name=_season(match.get("season")),
         stage=spec.STAGES.get(stage, stage.replace("_", " ").title() if stage else None),
         venue=match.get("venue"),
+        events=events,
+        goals_by_score=events is not None,
     )
+
+
+def _person(person: dict[str, Any] | None) -> tuple[int | None, str | None]:
+    person = person or {}
+    return person.get("id"), person.get("name")
+
+
+def _who(person: dict[str, Any] | None) -> object:
+    """A person as part of an event key: the id, or the name where the id is missing."""
+    person_id, name = _person(person)
+    return person_id if person_id is not None else name
+
+
+# (period, minute, added_time): orders a detail's items in match time.
+Clock = tuple[int, int, int]
+
+
+def _clock(item: dict[str, Any]) -> Clock:
+    """The contract clock of a detail item's shown `minute` and `injuryTime` (45+2' is 45 and 2)."""
+    shown, injury = _int(item.get("minute")), _int(item.get("injuryTime"))
+    return (period_of(shown, injury), *contract_clock(shown, injury))
+
+
+def parse_events(match: dict[str, Any], home: Team, away: Team) -> tuple[ProviderEvent, ...] | None:
+    """A match detail's goals, bookings and substitutions in match order, each with the score
+    after it; None when the response lists no goals (the list form, or a plan without them)."""
+    if match.get("goals") is None:
+        return None
+    goals = _goal_events(match["goals"], home, away)
+    scores = [(clock, event.home_score, event.away_score) for clock, event in goals]
+
+    def score_at(clock: Clock) -> tuple[int, int]:
+        # Goals up to and including the minute: a booking in a goal's minute comes after the goal.
+        passed = [(home_score, away_score) for at, home_score, away_score in scores if at <= clock]
+        return passed[-1] if passed else (0, 0)
+
+    others = _booking_and_substitution_events(match.get("bookings") or (), match.get("substitutions") or (), score_at)
+    in_order = sorted(goals + others, key=lambda pair: pair[0])
+    return tuple(replace(event, sequence=sequence) for sequence, (_, event) in enumerate(in_order))
+
+
+def _goal_events(goals: list[dict[str, Any]], home: Team, away: Team) -> list[tuple[Clock, ProviderEvent]]:
+    """Goals in the provider's order (the order of the score), each keyed by the side it counts
+    for and its place in that side's score."""
+    teams = {"home": home, "away": away}
+    side_of = {home.team_id: "home", away.team_id: "away"}
+    score = {"home": 0, "away": 0}
+    events = []
+    for goal in goals:
+        after = goal.get("score") or {}
+        # The side a goal counts for is the one whose score it raised; without a score, its `team`.
+        raised = [side for side in ("home", "away") if after.get(side) is not None and after[side] > score[side]]
+        if len(raised) == 1:
+            counts_for = raised[0]
+            score.update({side: after[side] for side in ("home", "away") if after.get(side) is not None})
+        else:
+            counts_for = side_of.get((goal.get("team") or {}).get("id"))
+            if counts_for is None:
+                continue  # a goal of neither team: the score change still derives it
+            score[counts_for] += 1
+        event_type = spec.GOAL_TYPES.get(goal.get("type"), "OTHER")
+        # The contract's team of an own goal is the scorer's: the other team.
+        team = teams[counts_for] if event_type != "OWN_GOAL" else teams["away" if counts_for == "home" else "home"]
+        scorer_id, scorer_name = _person(goal.get("scorer"))
+        assist_id, assist_name = _person(goal.get("assist"))
+        clock = _clock(goal)
+        events.append((clock, ProviderEvent(
+            key=f"goal/{counts_for}/{score[counts_for]}", sequence=0, event_type=event_type, period=clock[0],
+            minute=clock[1], added_time=clock[2], provider_event_type=f"Goal: {goal.get('type')}",
+            team_id=team.team_id, team_name=team.name, player_id=scorer_id, player_name=scorer_name,
+            assist_player_id=assist_id, assist_player_name=assist_name,
+            home_score=score["home"], away_score=score["away"])))
+    return events
+
+
+def _booking_and_substitution_events(bookings: Iterable[dict[str, Any]], substitutions: Iterable[dict[str, Any]],
+                                     score_at: Callable[[Clock], tuple[int, int]]) -> list[tuple[Clock, ProviderEvent]]:
+    """Bookings and substitutions, keyed by what happened and to whom: a player gets each card
+    and goes off at most once a match, so a minute corrected in a later poll is the same event."""
+    occurrences: Counter = Counter()
+    events = []
+    for kind, item in [("booking", item) for item in bookings] + [("substitution", item) for item in substitutions]:
+        team = item.get("team") or {}
+        if kind == "booking":
+            identity = (kind, item.get("card"), team.get("id"), _who(item.get("player")))
+            fields = dict(event_type=spec.CARDS.get(item.get("card"), "OTHER"),
+                          provider_event_type=f"Booking: {item.get('card')}")
+            player, replacement = _person(item.get("player")), (None, None)
+        else:
+            identity = (kind, team.get("id"), _who(item.get("playerOut")), _who(item.get("playerIn")))
+            fields = dict(event_type="SUBSTITUTION", provider_event_type="Substitution")
+            player, replacement = _person(item.get("playerOut")), _person(item.get("playerIn"))
+        occurrences[identity] += 1
+        clock = _clock(item)
+        home_score, away_score = score_at(clock)
+        events.append((clock, ProviderEvent(
+            key="/".join(map(str, (*identity, occurrences[identity]))), sequence=0, period=clock[0],
+            minute=clock[1], added_time=clock[2], team_id=team.get("id"), team_name=team.get("name"),
+            player_id=player[0], player_name=player[1],
+            replacement_player_id=replacement[0], replacement_player_name=replacement[1],
+            home_score=home_score, away_score=away_score, **fields)))
+    return events

@@ -16,7 +16,8 @@ from ingest.vocabulary import UNDER_WAY
 
 @dataclass
 class FootballDataSource:
-    """Bulk `/v4/matches` first; a match's detail only for high-priority live matches the budget still allows."""
+    """Bulk `/v4/matches` first; a match's detail (with its goals, bookings and substitutions when the
+    plan has them) only for high-priority live matches the budget still allows."""
 
     client: JsonClient
     competitions: tuple[str, ...] = ()

@@ -1,4 +1,4 @@
-"""football-data.org v4 statuses, score durations and limits, mapped to the contract's terms."""
+"""football-data.org v4 statuses, score durations, goal types, cards and limits, mapped to the contract's terms."""
 
 from __future__ import annotations
 
@@ -33,3 +33,10 @@ STAGES = {
     "QUARTER_FINALS": "Quarter-finals", "LAST_16": "Round of 16", "LAST_32": "Round of 32",
     "GROUP_STAGE": "Group Stage", "REGULAR_SEASON": "Regular Season", "LEAGUE_STAGE": "League Stage",
 }
+
+# A match detail's Goal.type -> match-events type. The goals list holds only goals that count
+# (an own goal for the other team). The v4 lookup tables and the clients written against the API
+# spell the own goal OWN_GOAL and OWN: both are read.
+GOAL_TYPES = {"REGULAR": "GOAL", "PENALTY": "PENALTY_GOAL", "OWN": "OWN_GOAL", "OWN_GOAL": "OWN_GOAL"}
+# Booking.card -> match-events type; YELLOW_RED is the second yellow, a sending-off.
+CARDS = {"YELLOW": "YELLOW_CARD", "YELLOW_RED": "SECOND_YELLOW", "RED": "RED_CARD"}

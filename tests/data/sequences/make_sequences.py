@@ -65,6 +65,103 @@ def football_data_final() -> dict:
     }
 
 
+# The WC 2022 final's goals, bookings and substitutions, from the public match record (sources in
+# tests/data/README.md). Shown minute, injury time; football-data.org person ids are not known
+# here, so every person's id is null and the name alone names the person.
+ARG, FRA = {"id": 762, "name": "Argentina"}, {"id": 773, "name": "France"}
+FINAL_GOALS = [  # minute, injury, type, team, scorer, assist, score after
+    (23, None, "PENALTY", ARG, "Lionel Messi", None, (1, 0)),
+    (36, None, "REGULAR", ARG, "Ángel Di María", "Alexis Mac Allister", (2, 0)),
+    (80, None, "PENALTY", FRA, "Kylian Mbappé", None, (2, 1)),
+    (81, None, "REGULAR", FRA, "Kylian Mbappé", "Marcus Thuram", (2, 2)),
+    (108, None, "REGULAR", ARG, "Lionel Messi", None, (3, 2)),
+    (118, None, "PENALTY", FRA, "Kylian Mbappé", None, (3, 3)),
+]
+FINAL_BOOKINGS = [  # minute, injury, team, player, card
+    (45, 7, ARG, "Enzo Fernández", "YELLOW"),
+    (55, None, FRA, "Adrien Rabiot", "YELLOW"),
+    (87, None, FRA, "Marcus Thuram", "YELLOW"),
+    (90, 5, FRA, "Olivier Giroud", "YELLOW"),
+    (90, 8, ARG, "Marcos Acuña", "YELLOW"),
+    (114, None, ARG, "Leandro Paredes", "YELLOW"),
+    (116, None, ARG, "Gonzalo Montiel", "YELLOW"),
+]
+FINAL_SUBSTITUTIONS = [  # minute, injury, team, player out, player in (in match-clock order)
+    (41, None, FRA, "Ousmane Dembélé", "Randal Kolo Muani"),
+    (41, None, FRA, "Olivier Giroud", "Marcus Thuram"),
+    (64, None, ARG, "Ángel Di María", "Marcos Acuña"),
+    (71, None, FRA, "Theo Hernández", "Eduardo Camavinga"),
+    (71, None, FRA, "Antoine Griezmann", "Kingsley Coman"),
+    (91, None, ARG, "Nahuel Molina", "Gonzalo Montiel"),
+    (96, None, FRA, "Adrien Rabiot", "Youssouf Fofana"),
+    (102, None, ARG, "Rodrigo De Paul", "Leandro Paredes"),
+    (102, None, ARG, "Julián Álvarez", "Lautaro Martínez"),
+    (113, None, FRA, "Raphaël Varane", "Ibrahima Konaté"),
+    (116, None, ARG, "Alexis Mac Allister", "Germán Pezzella"),
+    (120, 1, FRA, "Jules Koundé", "Axel Disasi"),
+    (120, 1, ARG, "Nicolás Tagliafico", "Paulo Dybala"),
+]
+
+
+def _person(name: str | None) -> dict | None:
+    return {"id": None, "name": name} if name else None
+
+
+def football_data_final_detail() -> dict:
+    """The WC 2022 final 391944 as `/v4/matches/391944` shows it, walked through its statuses:
+    the real list item with the match's goals, bookings and substitutions added, cut at each moment."""
+    walk = football_data_final()["steps"]
+
+    def detail(step: int, until: tuple[int, int] | None, minute: int | None = None) -> dict:
+        """Step `step` of the list walk as a detail, with what happened up to (minute, injury) `until`."""
+        match = copy.deepcopy(walk[step]["body"]["matches"][0])
+
+        def shown(at: int, injury: int | None) -> bool:
+            return until is not None and (at, injury or 0) <= until
+
+        match["goals"] = [{"minute": at, "injuryTime": injury, "type": kind, "team": team, "scorer": _person(scorer),
+                           "assist": _person(assist), "score": {"home": home, "away": away}}
+                          for at, injury, kind, team, scorer, assist, (home, away) in FINAL_GOALS if shown(at, injury)]
+        match["bookings"] = [{"minute": at, "injuryTime": injury, "team": team, "player": _person(player), "card": card}
+                             for at, injury, team, player, card in FINAL_BOOKINGS if shown(at, injury)]
+        match["substitutions"] = [{"minute": at, "injuryTime": injury, "team": team, "playerOut": _person(off),
+                                   "playerIn": _person(on)}
+                                  for at, injury, team, off, on in FINAL_SUBSTITUTIONS if shown(at, injury)]
+        if minute is not None:
+            match["minute"], match["injuryTime"] = minute, None
+        return match
+
+    steps = [
+        detail(0, None),
+        detail(1, (1, 0), 1),
+        detail(2, (23, 0), 23),
+        detail(3, (36, 0), 36),
+        detail(4, (45, 99)),                 # half-time
+        detail(5, (46, 0), 46),
+        detail(6, (46, 0), 46),              # an unchanged poll
+        detail(7, (80, 0), 80),
+        detail(8, (81, 0), 81),
+        detail(9, (90, 99)),                 # the break before extra time
+        {**detail(9, (92, 0), 92), "status": "EXTRA_TIME"},
+        detail(10, (108, 0), 108),
+        detail(11, (118, 0), 118),
+        detail(12, (120, 99)),               # the shoot-out begins
+        detail(13, (120, 99)),
+        detail(14, (120, 99)),               # the real FINISHED item
+    ]
+    return {
+        "_note": ("Edited: no capture of a football-data.org v4 match detail exists here. Each step is the step of "
+                  "football-data_wc2022_final_391944.json (the real FINISHED item of match 391944, status and score "
+                  "parts set to each moment of the match) as `/v4/matches/391944` returns it: the match itself, "
+                  "with `goals`, `bookings` and `substitutions` added in the v4 shape and cut to what had happened, "
+                  "and `minute` while the ball is in play. The lists hold the public match record (tests/data/README.md "
+                  "names the source of each fact); person ids are not known and are null. Step 11 (extra time, 92') is "
+                  "added between the list walk's steps 9 and 10. The last step is the real item with the full lists."),
+        "route": "/v4/matches/391944",
+        "steps": [{"body": body} for body in steps],
+    }
+
+
 def api_football_var() -> dict:
     """Liga I 2023-24 fixture 1049765, Otelul 1-1 Uta Arad, with its VAR-cancelled goal."""
     events = json.loads((DATA / "api-football" / "v3_fixtures_events_1049765_liga1-romania.json").read_text())["response"]
@@ -154,6 +251,7 @@ def api_football_shootout() -> dict:
 
 if __name__ == "__main__":
     for name, build in (("football-data_wc2022_final_391944.json", football_data_final),
+                        ("football-data_wc2022_final_391944_detail.json", football_data_final_detail),
                         ("api-football_liga1_1049765_var.json", api_football_var),
                         ("api-football_euro2024_qf_1219959_shootout.json", api_football_shootout)):
         (HERE / name).write_text(json.dumps(build(), ensure_ascii=False, indent=1) + "\n")
