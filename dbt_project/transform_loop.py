@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from ingest.errors import ConfigError
+from ingest.settings import positive_number
 from stack import envfile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,14 +29,10 @@ class TransformLoopError(Exception):
 
 
 def interval_from_env() -> float:
-    value = os.environ.get("DBT_LOOP_INTERVAL", "30")
     try:
-        seconds = float(value)
-    except ValueError:
-        raise TransformLoopError(f"Set DBT_LOOP_INTERVAL to a number of seconds, not {value!r}.") from None
-    if seconds <= 0:
-        raise TransformLoopError(f"Set DBT_LOOP_INTERVAL to a positive number of seconds, not {value!r}.")
-    return seconds
+        return positive_number(os.environ.get("DBT_LOOP_INTERVAL", "30"), "DBT_LOOP_INTERVAL", float, "seconds")
+    except ConfigError as error:
+        raise TransformLoopError(str(error)) from None
 
 
 def check_settings() -> None:

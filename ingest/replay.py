@@ -179,19 +179,11 @@ class _MatchReplay:
                 team_side=side,
                 possession=round(100.0 * stats["passes"] / total_passes, 1) if total_passes else None,
                 goals=self.score[side] if side else 0,
-                shots=stats["shots"],
-                shots_on_target=stats["shots_on_target"],
+                **_counts(stats, "shots", "shots_on_target"),
                 xg=round(team["xg"], 4),
-                passes=stats["passes"],
-                passes_completed=stats["passes_completed"],
+                **_counts(stats, "passes", "passes_completed"),
                 pass_accuracy=_accuracy(stats),
-                corners=stats["corners"],
-                fouls=stats["fouls"],
-                offsides=stats["offsides"],
-                tackles=stats["tackles"],
-                interceptions=stats["interceptions"],
-                yellow_cards=stats["yellow_cards"],
-                red_cards=stats["red_cards"],
+                **_counts(stats, "corners", "fouls", "offsides", "tackles", "interceptions", "yellow_cards", "red_cards"),
             )
             yield self._out("team-live-stats", value)
 
@@ -209,19 +201,12 @@ class _MatchReplay:
                 team_side=self.info.side(player.team_id),
                 player_id=player.player_id,
                 player_name=player.name,
-                shots=stats["shots"],
-                shots_on_target=stats["shots_on_target"],
-                goals=stats["goals"],
-                assists=stats["assists"],
-                passes=stats["passes"],
-                passes_completed=stats["passes_completed"],
+                **_counts(stats, "shots", "shots_on_target", "goals", "assists", "passes", "passes_completed"),
                 pass_accuracy=_accuracy(stats),
-                tackles=stats["tackles"],
-                interceptions=stats["interceptions"],
+                **_counts(stats, "tackles", "interceptions"),
                 xg=round(player.xg, 4),
                 minutes_played=player.minutes(clock),
-                yellow_cards=stats["yellow_cards"],
-                red_cards=stats["red_cards"],
+                **_counts(stats, "yellow_cards", "red_cards"),
             )
             yield self._out("player-live-stats", value)
 
@@ -372,6 +357,11 @@ class _MatchReplay:
 
 def _accuracy(stats: dict[str, int]) -> float | None:
     return pass_accuracy(stats["passes"], stats["passes_completed"])
+
+
+def _counts(stats: dict[str, int], *names: str) -> dict[str, int]:
+    """The named counts of a team's or a player's stats, in the order named (the message's order)."""
+    return {name: stats[name] for name in names}
 
 
 def match_timeline(match: Match, kickoff: datetime) -> Iterator[Outgoing]:

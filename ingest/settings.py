@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, make_dataclass, replace
-from typing import Mapping
+from typing import Callable, Mapping, TypeVar
 
 from ingest import vocabulary
 from ingest.errors import ConfigError, PostgresUnreachableError
@@ -98,6 +98,22 @@ class KafkaSettings:
         if self.ssl_ca_location:
             config["ssl.ca.location"] = self.ssl_ca_location
         return config
+
+
+Number = TypeVar("Number", int, float)
+
+
+def positive_number(value: str, name: str, kind: Callable[[str], Number], unit: str, hint: str = "") -> Number:
+    """A number above 0 from a setting (`kind` int for a whole number), or a ConfigError naming the
+    setting and its `unit`; `hint` ends the second sentence (another way to set it)."""
+    try:
+        number = kind(value)
+    except ValueError:
+        whole = "whole " if kind is int else ""
+        raise ConfigError(f"{name} must be a {whole}number of {unit}, not {value!r}: set it in .env{hint}.") from None
+    if number <= 0:
+        raise ConfigError(f"{name} must be a positive number of {unit}, not {value!r}: set it in .env{hint}.")
+    return number
 
 
 def port_number(value: str, name: str) -> int:

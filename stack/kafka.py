@@ -14,7 +14,8 @@ from string import Template
 from ingest import kafka_probe
 
 from . import ROOT, STACK_DIR, StackError, tls
-from .process import port_open, read_pid, resident_mb, run_checked, shut_down, spawn, status_row, wait_for
+from .process import (port_open, read_pid, resident_mb, run_checked, shut_down, spawn, start_once, status_row,
+                      wait_for)
 from .settings import KafkaSettings
 
 KAFKA_DIR = STACK_DIR / "kafka"
@@ -100,19 +101,15 @@ def _format_storage(config: Path) -> None:
 def start(settings: KafkaSettings) -> str:
     if not settings.is_local:
         return f"using the brokers at {settings.bootstrap_servers} (not local: no broker started)"
-    running = pid()
-    if running:
-        return f"already running (pid {running})"
     ports = (
         (settings.plaintext_port, "KAFKA_PLAINTEXT_PORT" if settings.port != settings.plaintext_port else "KAFKA_BOOTSTRAP_SERVERS"),
         (settings.sasl_ssl_port, "KAFKA_SASL_SSL_PORT"),
         (settings.controller_port, "KAFKA_CONTROLLER_PORT"),
     )
-    for port, name in ports:
-        if port_open("127.0.0.1", port):
-            raise StackError(
-                f"Port {port} is already taken by another process: stop it, or set {name} to a free port in .env."
-            )
+    return start_once(pid(), ports, lambda: _launch(settings))
+
+
+def _launch(settings: KafkaSettings) -> str:
     fetch_jars()
     KAFKA_DIR.mkdir(parents=True, exist_ok=True)
     config = _render_config(settings)

@@ -25,7 +25,7 @@ from typing import Mapping
 
 from . import ROOT, STACK_DIR, StackError
 from .kafka import java
-from .process import port_open, read_pid, resident_mb, run_checked, shut_down, spawn, status_row, wait_for
+from .process import read_pid, refuse_taken_ports, resident_mb, run_checked, shut_down, spawn, status_row, wait_for
 from .secretfile import generated
 from .settings import _port
 
@@ -283,8 +283,7 @@ def start(settings: NiFiSettings) -> str:
     running = pid()
     if running:
         return f"already running (pid {running}, {settings.url}/nifi)"
-    if port_open("127.0.0.1", settings.port):
-        raise StackError(f"Port {settings.port} is already taken by another process: stop it, or set NIFI_PORT to a free port in .env.")
+    refuse_taken_ports([(settings.port, "NIFI_PORT")])
     fetch(settings)
     ensure_certificates()
     _render(settings)

@@ -17,7 +17,7 @@ from pathlib import Path
 from ingest.errors import PostgresUnreachableError
 
 from . import STACK_DIR, StackError
-from .process import port_open, read_pid, resident_mb, run_checked
+from .process import read_pid, resident_mb, run_checked, start_once
 from .settings import PostgresSettings
 
 PG_DIR = STACK_DIR / "postgres"
@@ -96,14 +96,11 @@ def _init_cluster(settings: PostgresSettings) -> None:
 def start(settings: PostgresSettings) -> str:
     if not settings.is_local:
         return f"using the server at {settings.host}:{settings.port} (POSTGRES_MODE=external)"
-    running = pid()
-    if running:
-        return f"already running (pid {running})"
-    if port_open("127.0.0.1", settings.port):
-        raise StackError(
-            f"Port {settings.port} is already taken by another process: stop it, or set POSTGRES_PORT "
-            "to a free port in .env (or POSTGRES_MODE=external to use that server)."
-        )
+    return start_once(pid(), [(settings.port, "POSTGRES_PORT")], lambda: _launch(settings),
+                      hint=" (or POSTGRES_MODE=external to use that server)")
+
+
+def _launch(settings: PostgresSettings) -> str:
     _init_cluster(settings)
     socket_dir().mkdir(exist_ok=True)
     if _as_owner():

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Callable, Iterable
 
 from . import StackError
 
@@ -76,6 +77,24 @@ def status_row(service: str, pid: int | None, healthy: bool, problem: str, addre
         "address": address,
         "memory": f"{memory_mb:.0f} MiB" if memory_mb else "-",
     }
+
+
+def refuse_taken_ports(ports: Iterable[tuple[int, str]], hint: str = "") -> None:
+    """A StackError if another process listens on one of `ports` (the port, the setting that moves
+    it); `hint` ends the sentence (another way out)."""
+    for port, setting in ports:
+        if port_open("127.0.0.1", port):
+            raise StackError(f"Port {port} is already taken by another process: stop it, or set {setting} "
+                             f"to a free port in .env{hint}.")
+
+
+def start_once(running: int | None, ports: Iterable[tuple[int, str]], launch: Callable[[], str], hint: str = "") -> str:
+    """What `up` says of a service of ours: `already running` when it is (pid `running`), else what
+    `launch()` says once `ports` are seen free (see refuse_taken_ports)."""
+    if running:
+        return f"already running (pid {running})"
+    refuse_taken_ports(ports, hint)
+    return launch()
 
 
 def run_checked(command: list[str], failure: str, cwd: Path | None = None, keep: int = 2000) -> subprocess.CompletedProcess:

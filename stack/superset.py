@@ -23,7 +23,7 @@ from urllib.parse import quote
 from . import ROOT, STACK_DIR, StackError, envfile
 from .cli import command
 from .postgres import _tree_memory_mb
-from .process import port_open, read_pid, shut_down, spawn, status_row, wait_for
+from .process import read_pid, refuse_taken_ports, shut_down, spawn, status_row, wait_for
 from .secretfile import generated
 from .settings import PostgresSettings, _port
 
@@ -226,8 +226,7 @@ def start(settings: SupersetSettings, postgres: PostgresSettings) -> str:
             import_assets(settings, postgres)
             return f"already running (pid {running}); assets re-imported"
         return f"already running (pid {running})"
-    if port_open("127.0.0.1", settings.port):
-        raise StackError(f"Port {settings.port} is already taken by another process: stop it, or set SUPERSET_PORT to a free port in .env.")
+    refuse_taken_ports([(settings.port, "SUPERSET_PORT")])
     began = time.monotonic()
     bootstrap(settings, postgres)
     command = [

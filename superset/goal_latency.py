@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stack import envfile  # noqa: E402
+from stack.browser import CHROMIUM, log_in  # noqa: E402
 from stack.settings import Settings  # noqa: E402
 from stack.superset import SupersetSettings  # noqa: E402
 
@@ -85,14 +86,10 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         page = browser.new_page(viewport={"width": 1600, "height": 1200})
-        page.goto(f"{superset.url}/login/")
-        page.fill("#username", superset.admin_user)
-        page.fill("#password", superset.admin_password)
-        page.click('button[type="submit"]')
-        page.wait_for_url(lambda url: "/login" not in url)
+        log_in(page, f"{superset.url}/login/", superset.admin_user, superset.admin_password, 'button[type="submit"]')
         # The dashboard as a viewer leaves it: open once, refreshed by its own 30 s timer.
         page.goto(f"{superset.url}/superset/dashboard/live-scoreboard/")
         page.wait_for_timeout(5000)

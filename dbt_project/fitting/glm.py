@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dbt_project.fitting import ConvergenceError
 from dbt_project.fitting.linalg import solve
 
+# The design matrix: one row of features per observation, the first a 1 for the intercept.
+Rows = Sequence[Sequence[float]]
+
 
 def sigmoid(z: float) -> float:
     if z >= 0:
@@ -20,14 +23,14 @@ def sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _newton(rows, targets, weights_fn, ridge, max_iter, tol):
+def _newton(rows, targets, mean_and_weight, ridge, max_iter, tol):
     size = len(rows[0])
     beta = [0.0] * size
     for _ in range(max_iter):
         hessian = [[0.0] * size for _ in range(size)]
         gradient = [0.0] * size
         for x, y in zip(rows, targets, strict=True):
-            mean, weight = weights_fn(sum(b * v for b, v in zip(beta, x)))
+            mean, weight = mean_and_weight(sum(b * v for b, v in zip(beta, x)))
             residual = y - mean
             for i in range(size):
                 gradient[i] += residual * x[i]
@@ -47,33 +50,23 @@ def _newton(rows, targets, weights_fn, ridge, max_iter, tol):
     raise ConvergenceError(f"Newton's method did not converge in {max_iter} iterations")
 
 
-def fit_logistic(
-    rows: Sequence[Sequence[float]],
-    targets: Sequence[float],
-    ridge: float = 1.0,
-    max_iter: int = 50,
-    tol: float = 1e-9,
-) -> list[float]:
+def _logistic(z: float) -> tuple[float, float]:
+    """Mean and IRLS weight of the logistic model at linear predictor z."""
+    p = sigmoid(z)
+    return p, p * (1.0 - p)
+
+
+def _poisson(z: float) -> tuple[float, float]:
+    """Mean and IRLS weight of the Poisson model (log link) at linear predictor z."""
+    mu = math.exp(z)
+    return mu, mu
+
+
+def fit_logistic(rows: Rows, targets: Sequence[float], ridge: float = 1.0, max_iter: int = 50, tol: float = 1e-9) -> list[float]:
     """Coefficients of P(y=1) = sigmoid(x . beta); each row starts with a 1 for the intercept."""
-
-    def mean_and_weight(z):
-        p = sigmoid(z)
-        return p, p * (1.0 - p)
-
-    return _newton(rows, targets, mean_and_weight, ridge, max_iter, tol)
+    return _newton(rows, targets, _logistic, ridge, max_iter, tol)
 
 
-def fit_poisson(
-    rows: Sequence[Sequence[float]],
-    targets: Sequence[float],
-    ridge: float = 0.0,
-    max_iter: int = 50,
-    tol: float = 1e-9,
-) -> list[float]:
+def fit_poisson(rows: Rows, targets: Sequence[float], ridge: float = 0.0, max_iter: int = 50, tol: float = 1e-9) -> list[float]:
     """Coefficients of E[y] = exp(x . beta); each row starts with a 1 for the intercept."""
-
-    def mean_and_weight(z):
-        mu = math.exp(z)
-        return mu, mu
-
-    return _newton(rows, targets, mean_and_weight, ridge, max_iter, tol)
+    return _newton(rows, targets, _poisson, ridge, max_iter, tol)

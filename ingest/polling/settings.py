@@ -10,19 +10,14 @@ from typing import Mapping
 
 from ingest.errors import ConfigError
 from ingest.polling.registry import live_provider
+from ingest.settings import positive_number
 
 
 def plan_int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
     text = (env.get(name) or "").strip()
     if not text:
         return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise ConfigError(f"{name} is {text!r}: set it to a whole number of requests.") from None
-    if value <= 0:
-        raise ConfigError(f"{name} is {value}: set it to a positive number of requests, or leave it empty for the free plan.")
-    return value
+    return positive_number(text, name, int, "requests", hint=", or leave it empty for the free plan")
 
 
 @dataclass(frozen=True)

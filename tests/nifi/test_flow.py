@@ -21,6 +21,7 @@ import pytest
 from ingest import contracts
 from nifi import definition
 from nifi import deploy as flow_deploy
+from stack.browser import CHROMIUM, log_in
 from tests.kafka_reading import read_to_end
 from tests.nifi.flows import flow_settings
 from tests.providers_server import DATA, ProvidersServer
@@ -174,21 +175,17 @@ def test_every_raw_response_is_archived_unchanged_and_compressed(kafka_config, r
 def test_the_nifi_ui_shows_the_running_flow(nifi_settings, run):
     from playwright.sync_api import sync_playwright
 
-    chromium = "/usr/bin/chromium"
-    assert Path(chromium).exists(), f"{chromium} is missing: apt-get install chromium (make system-deps-test)."
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (make system-deps-test)."
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         try:
             context = browser.new_context(viewport={"width": 1800, "height": 1100}, ignore_https_errors=True)
             page = context.new_page()
             page.set_default_timeout(90_000)
-            page.goto(f"{nifi_settings.url}/nifi/login")
-            page.fill("#username", nifi_settings.username)
-            page.fill("#password", nifi_settings.password)
-            page.click("#login-submission-button")
-            page.wait_for_url(lambda url: "/login" not in url)
+            log_in(page, f"{nifi_settings.url}/nifi/login", nifi_settings.username, nifi_settings.password,
+                   "#login-submission-button")
             page.goto(f"{nifi_settings.url}/nifi/?processGroupId={run['group_id']}")
             for name in ("Split the matches", "Route on status", "Publish live-matches", "Publish dead letters"):
                 page.locator("g.processor text.processor-name", has_text=name).first.wait_for()

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from stack.browser import CHROMIUM
+
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHART = '[data-test="chart-grid-component"]'
 LOADING = '[data-test="loading-indicator"], .loading'
