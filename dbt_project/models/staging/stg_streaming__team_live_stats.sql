@@ -1,12 +1,5 @@
 select
-    schema_version,
-    event_id,
-    match_id,
-    provider,
-    timestamp as recorded_at,
-    period,
-    minute,
-    sequence,
+    {{ contract_envelope(without=['second', 'added_time']) }},
     is_final,
     team_id,
     team_name as team,
