@@ -20,3 +20,12 @@
         {{ ',\n    ' if not loop.first }}{{ column }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- What the two running-statistics topics (player-live-stats, team-live-stats) carry after the
+    envelope, before their figures: whether the figures are final, and the team. -#}
+{% macro running_stats_envelope() -%}
+    is_final,
+    team_id,
+    team_name as team,
+    team_side
+{%- endmacro %}

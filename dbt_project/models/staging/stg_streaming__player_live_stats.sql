@@ -1,9 +1,6 @@
 select
     {{ contract_envelope(without=['second', 'added_time']) }},
-    is_final,
-    team_id,
-    team_name as team,
-    team_side,
+    {{ running_stats_envelope() }},
     player_id,
     player_name,
     -- From the provider's line-up (version 2), in fantasy terms; null where it gives none.

@@ -1,9 +1,6 @@
 select
     {{ contract_envelope(without=['second', 'added_time']) }},
-    is_final,
-    team_id,
-    team_name as team,
-    team_side,
+    {{ running_stats_envelope() }},
     possession,
     goals,
     shots,
