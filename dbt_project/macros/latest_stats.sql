@@ -10,3 +10,11 @@
     from {{ relation }} as s
     where s.match_id in (select changed.match_id from changed)
 {%- endmacro %}
+
+{#- The shooting and passing figures both running-statistics topics send, as the player and team
+    marts show them: null where the provider does not measure them, never 0. -#}
+{% macro shot_and_pass_figures(relation_alias) -%}
+    {%- for figure in ['shots', 'shots_on_target', 'xg', 'passes', 'passes_completed', 'pass_accuracy'] -%}
+        {{ ',\n    ' if not loop.first }}{{ relation_alias }}.{{ figure }}
+    {%- endfor %}
+{%- endmacro %}

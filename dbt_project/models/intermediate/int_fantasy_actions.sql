@@ -105,31 +105,23 @@ select
     a.position,
     a.position_known,
     a.minutes_played,
-    coalesce(x.goals, 0) as goals,
-    coalesce(ast.assists, 0) as assists,
-    coalesce(kp.key_passes, 0) as key_passes,
-    coalesce(c.goals_conceded, 0) as goals_conceded,
-    coalesce(s.saves, 0) as saves,
-    coalesce(s.penalties_saved, 0) as penalties_saved,
-    coalesce(x.penalties_missed, 0) as penalties_missed,
+    {{ zero_if_missing([
+        'x.goals', 'ast.assists', 'kp.key_passes', 'c.goals_conceded', 's.saves', 's.penalties_saved',
+        'x.penalties_missed'
+    ]) }},
     -- A second yellow or a straight red replaces the yellow (FPL deducts 3 in all).
     case when coalesce(x.red_cards, 0) > 0 then 0 else coalesce(x.yellow_cards, 0) end as yellow_cards,
     least(coalesce(x.red_cards, 0), 1) as red_cards,
-    coalesce(x.own_goals, 0) as own_goals,
+    {{ zero_if_missing(['x.own_goals']) }},
     coalesce(x.clearances, 0) + coalesce(x.blocks, 0) + coalesce(x.interceptions, 0) + coalesce(x.tackles, 0)
         as clearances_blocks_interceptions_tackles,
-    coalesce(x.recoveries, 0) as recoveries,
+    {{ zero_if_missing(['x.recoveries']) }},
     coalesce(x.clearances, 0) + coalesce(x.blocks, 0) + coalesce(x.interceptions, 0)
         as clearances_blocks_interceptions,
-    coalesce(x.tackles_won, 0) as tackles_won,
-    coalesce(x.successful_dribbles, 0) as successful_dribbles,
-    coalesce(x.shots_off_target, 0) as shots_off_target,
-    coalesce(x.dispossessed, 0) as dispossessed,
-    coalesce(x.fouls_committed, 0) as fouls_committed,
-    coalesce(x.offsides, 0) as offsides,
-    coalesce(x.errors_leading_to_shot, 0) as errors_leading_to_shot,
-    coalesce(x.passes, 0) as passes,
-    coalesce(x.passes_completed, 0) as passes_completed,
+    {{ zero_if_missing([
+        'x.tackles_won', 'x.successful_dribbles', 'x.shots_off_target', 'x.dispossessed', 'x.fouls_committed',
+        'x.offsides', 'x.errors_leading_to_shot', 'x.passes', 'x.passes_completed'
+    ]) }},
     case when w.player_id = a.player_id and w.event_type != 'OWN_GOAL' then 1 else 0 end as winning_goals,
     ch.source_landed_at
 from appearances as a

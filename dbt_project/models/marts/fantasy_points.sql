@@ -17,6 +17,12 @@ bonus as (
     {{ rows_of_changed_matches(ref('int_fantasy_bps')) }}
 )
 
+-- The points of each group of scoring rules, 0 where it scores none; the total adds the bonus.
+{% set breakdown = [
+    'b.minutes_points', 'b.goal_points', 'b.assist_points', 'b.clean_sheet_points', 'b.save_points',
+    'b.penalty_points', 'b.goals_conceded_points', 'b.card_points', 'b.own_goal_points',
+    'b.defensive_contribution_points'
+] %}
 select
     c.match_id,
     c.player_id,
@@ -34,20 +40,11 @@ select
     bp.bps,
     bp.bonus as bonus_points,
     ch.source_landed_at,
-    coalesce(b.minutes_points, 0) as minutes_points,
-    coalesce(b.goal_points, 0) as goal_points,
-    coalesce(b.assist_points, 0) as assist_points,
-    coalesce(b.clean_sheet_points, 0) as clean_sheet_points,
-    coalesce(b.save_points, 0) as save_points,
-    coalesce(b.penalty_points, 0) as penalty_points,
-    coalesce(b.goals_conceded_points, 0) as goals_conceded_points,
-    coalesce(b.card_points, 0) as card_points,
-    coalesce(b.own_goal_points, 0) as own_goal_points,
-    coalesce(b.defensive_contribution_points, 0) as defensive_contribution_points,
-    coalesce(b.minutes_points, 0) + coalesce(b.goal_points, 0) + coalesce(b.assist_points, 0)
-    + coalesce(b.clean_sheet_points, 0) + coalesce(b.save_points, 0) + coalesce(b.penalty_points, 0)
-    + coalesce(b.goals_conceded_points, 0) + coalesce(b.card_points, 0) + coalesce(b.own_goal_points, 0)
-    + coalesce(b.defensive_contribution_points, 0) + bp.bonus as total_points
+    {{ zero_if_missing(breakdown) }},
+    {% for points in breakdown -%}
+        {{ '+ ' if not loop.first }}coalesce({{ points }}, 0)
+    {% endfor -%}
+    + bp.bonus as total_points
 from {{ ref('int_fantasy_actions') }} as c
 inner join changed as ch on c.match_id = ch.match_id
 left join points as b on c.match_id = b.match_id and c.player_id = b.player_id

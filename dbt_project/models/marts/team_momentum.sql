@@ -71,8 +71,7 @@ per_team as (
         w.window_start_minute,
         t.team_side,
         t.team,
-        coalesce(s.shots, 0) as shots,
-        coalesce(s.xg, 0) as xg,
+        {{ zero_if_missing(['s.shots', 's.xg']) }},
         count(e.event_type) filter (
             where e.event_type in ('PASS', 'CARRY', 'DRIBBLE', 'SHOT', 'GOAL', 'PENALTY_GOAL', 'PENALTY_MISSED')
             and e.location_x >= 200.0 / 3

@@ -1,16 +1,6 @@
 select
-    schema_version,
-    event_id,
-    match_id,
-    provider,
-    timestamp as recorded_at,
-    period,
-    minute,
-    sequence,
-    is_final,
-    team_id,
-    team_name as team,
-    team_side,
+    {{ contract_envelope(without=['second', 'added_time']) }},
+    {{ running_stats_envelope() }},
     player_id,
     player_name,
     -- From the provider's line-up (version 2), in fantasy terms; null where it gives none.
