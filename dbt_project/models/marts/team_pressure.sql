@@ -5,18 +5,7 @@
 -- nothing still has its row, with zeros. A view on the staging view, so as fresh as the landed
 -- windows, without the live loop.
 with windows as (
-    select
-        match_id,
-        team_id,
-        team,
-        window_start,
-        window_end,
-        shots,
-        shots_on_target,
-        xg,
-        passes,
-        attacking_actions
-    from {{ ref('stg_streaming__team_momentum_5min') }}
+    select * from {{ ref('stg_streaming__team_momentum_5min') }}
 ),
 
 teams as (
@@ -37,24 +26,17 @@ match_windows as (
 ),
 
 both_teams as (
+    -- Every team of the match in every window of the match.
     select
-        mw.match_id,
-        t.team_id,
+        match_id,
+        team_id,
         t.team,
-        mw.window_start,
+        window_start,
         mw.window_end,
-        coalesce(w.shots, 0) as shots,
-        coalesce(w.shots_on_target, 0) as shots_on_target,
-        coalesce(w.xg, 0) as xg,
-        coalesce(w.passes, 0) as passes,
-        coalesce(w.attacking_actions, 0) as attacking_actions
+        {{ zero_if_missing(['w.shots', 'w.shots_on_target', 'w.xg', 'w.passes', 'w.attacking_actions']) }}
     from match_windows as mw
-    inner join teams as t on mw.match_id = t.match_id
-    left join windows as w
-        on
-            mw.match_id = w.match_id
-            and t.team_id = w.team_id
-            and mw.window_start = w.window_start
+    inner join teams as t using (match_id)
+    left join windows as w using (match_id, team_id, window_start)
 ),
 
 with_opponent as (
