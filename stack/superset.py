@@ -31,6 +31,7 @@ SUPERSET_DIR = STACK_DIR / "superset"
 VENV = Path(os.environ.get("SUPERSET_VENV") or ROOT / ".venv-superset")
 CONFIG = ROOT / "superset" / "superset_config.py"
 ASSETS = ROOT / "superset" / "assets"
+IMPORTER = ROOT / "superset" / "import_assets.py"
 PID_FILE = SUPERSET_DIR / "gunicorn.pid"
 LOG_FILE = SUPERSET_DIR / "superset.log"
 SECRET_KEY_FILE = SUPERSET_DIR / "secret_key"
@@ -116,14 +117,15 @@ def _executable(name: str) -> str:
     return str(path)
 
 
-def _cli(settings: SupersetSettings, *args: str, what: str) -> str:
-    """Run one `superset` CLI command; its output goes to the log, a failure names the step."""
+def _cli(settings: SupersetSettings, *args: str, what: str, program: str = "superset") -> str:
+    """Run one `superset` CLI command (or a script with Superset's `python`); its output goes to
+    the log, a failure names the step."""
     SUPERSET_DIR.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([_executable("superset"), *args], env=_env(settings), capture_output=True, text=True,
+    result = subprocess.run([_executable(program), *args], env=_env(settings), capture_output=True, text=True,
                             cwd=SUPERSET_DIR)
     output = result.stdout + result.stderr
     with open(LOG_FILE, "a") as log:
-        log.write(f"\n--- superset {args[0]} ---\n{_mask(output, settings)}")
+        log.write(f"\n--- {program} {args[0]} ---\n{_mask(output, settings)}")
     if result.returncode != 0:
         lines = [line for line in _mask(output, settings).splitlines() if line.strip()]
         raise StackError(f"Superset's bootstrap failed at {what}; see {LOG_FILE}:\n" + "\n".join(lines[-8:]))
@@ -149,7 +151,8 @@ def assets_bundle(target: Path, uri: str) -> Path:
     """Zip superset/assets/ the way Superset exports them (one root folder), for its importer.
 
     The committed connection has its password masked, which Superset's importer refuses; the
-    bundle gets the real URI instead, so it is written 0600 and deleted after the import.
+    bundle gets the real URI instead, so it is written 0600 and deleted after the import. Its
+    metadata says `assets`, the type of bundle the importer that overwrites everything takes.
     """
     if not (ASSETS / "metadata.yaml").exists():
         raise StackError(f"No Superset assets in {ASSETS}: restore superset/assets/ from git.")
@@ -164,6 +167,8 @@ def assets_bundle(target: Path, uri: str) -> Path:
                 config = yaml.safe_load(text)
                 config["sqlalchemy_uri"] = uri
                 text = yaml.safe_dump(config, sort_keys=True)
+            elif path.relative_to(ASSETS) == Path("metadata.yaml"):
+                text = yaml.safe_dump(yaml.safe_load(text) | {"type": "assets"}, sort_keys=True)
             bundle.writestr(f"matchday_assets/{path.relative_to(ASSETS)}", text)
     return target
 
@@ -177,17 +182,17 @@ def database_uri(postgres: PostgresSettings) -> str:
 
 
 def import_assets(settings: SupersetSettings, postgres: PostgresSettings) -> None:
-    """Import the dashboards with their charts, datasets and the `matchday` connection (overwriting)."""
+    """Import the dashboards with their charts, datasets and the `matchday` connection, each
+    overwriting the one Superset has (superset/import_assets.py)."""
     uri = database_uri(postgres)
     if any(ASSETS.glob("dashboards/*.yaml")):
         bundle = assets_bundle(SUPERSET_DIR / "assets.zip", uri)
         try:
-            _cli(settings, "import-dashboards", "-p", str(bundle), "-u", settings.admin_user,
-                 what="importing superset/assets")
+            _cli(settings, str(IMPORTER), str(bundle), settings.admin_user, what="importing superset/assets",
+                 program="python")
         finally:
             bundle.unlink(missing_ok=True)
-    # The importer creates the connection once and never overwrites it; a PostgreSQL host, port or
-    # password changed in .env since then must reach it too. (Without dashboards yet, this creates it.)
+    # The connection as .env has it now, also without dashboards to import (then this creates it).
     _cli(settings, "set-database-uri", "-d", DATABASE_NAME, "-u", uri, what="setting the matchday connection")
     ASSETS_STAMP.write_text(assets_digest() + "\n")
 

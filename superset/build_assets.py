@@ -10,8 +10,9 @@ superset/assets/, which is what the stack imports. Run again, it updates the obj
 from __future__ import annotations
 
 import json
+import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,53 @@ DATASETS = {**dict.fromkeys(shown_marts(), "marts"), "pipeline_metrics": "stream
 CREDIT = "Data provided by StatsBomb (StatsBomb open data, replayed as a live feed)."
 LIVE_STATUSES = "(" + ", ".join(f"'{status}'" for status in UNDER_WAY) + ")"
 
+# --- What a fan reads -----------------------------------------------------------------------
+# Every column of every dataset gets a verbose name, which Superset shows in table headers and the
+# Explore view: the column's name in words (xg -> xG), unless named here.
+COLUMN_LABELS = {
+    "match": "Match", "xg": "xG", "player_name": "Player", "other_player_name": "Other player",
+    "minutes_played": "Minutes", "display_minute": "Time", "category": "Moment", "pass_accuracy": "Pass accuracy %",
+    "updated_at": "Updated", "total_points": "Points", "bonus_points": "Bonus", "window_start_minute": "Minute",
+    "p_home": "Home team win", "p_draw": "Draw", "p_away": "Away team win",
+}
+WORDS = {"xg": "xG", "bps": "BPS", "ms": "(ms)", "id": "id"}
+# The numbers that are not whole, by the label a fan reads above them (a column's or a metric's).
+NUMBER_FORMATS = {"xG": ".2f", "Pass accuracy %": ".1f"}
+
+# How a fan names a match: "Portugal – Spain (15 Jun 2018)", from the scoreboard. It is a calculated
+# column `match` of every dataset with a match_id, so tables show it instead of the provider's id and
+# the Match centre's filter picks a match by it.
+MATCH = "match"
+MATCH_LABEL = ("{p}home_team || ' – ' || {p}away_team"
+               " || COALESCE(' (' || to_char({p}match_date, 'FMDD Mon YYYY') || ')', '')")
+# The newest match first, in the Match centre's filter: the one whose latest moment is the latest.
+LAST_UPDATE = {"metric_name": "last_update", "verbose_name": "Last update", "expression": "MAX(updated_at)"}
+
+
+def column_label(column: str) -> str:
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    words = " ".join(WORDS.get(word, word) for word in column.split("_"))
+    return words[0].upper() + words[1:]
+
+
+def match_expression(table: str) -> str:
+    """The calculated column `match` of `table`: a subquery into the scoreboard, except in the scoreboard."""
+    if table == "scoreboard":
+        return MATCH_LABEL.format(p="")
+    return (f"(SELECT {MATCH_LABEL.format(p='s.')} FROM marts.scoreboard AS s "
+            f"WHERE s.match_id = {table}.match_id)")
+
+
+def number_formats(shown: list[str], labels: list[str]) -> dict:
+    """The table's column_config: a d3 format for each shown column (or metric) whose label has one."""
+    return {name: {"d3NumberFormat": NUMBER_FORMATS[label]} for name, label in zip(shown, labels)
+            if label in NUMBER_FORMATS}
+
 
 def metric(label: str, expression: str) -> dict:
     return {"expressionType": "SQL", "sqlExpression": expression, "label": label, "hasCustomLabel": True,
-            "optionName": f"metric_{label.lower().replace(' ', '_').replace('/', '_')}"}
+            "optionName": "metric_" + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")}
 
 
 @dataclass
@@ -63,30 +107,37 @@ def _common(viz_type: str, **extra: Any) -> dict:
 
 
 def table(name: str, dataset: str, columns: list[str], order_by: str, descending: bool = True,
-          limit: int = 100) -> Chart:
-    """Rows as they are, newest or biggest first."""
+          page_length: int = 25) -> Chart:
+    """Rows as they are, newest or biggest first, a page at a time."""
+    # No row limit of the chart's own: Superset marks a chart that reaches it with a warning
+    # ("may show partial data"); the server's ROW_LIMIT still bounds the query.
     form = _common("table", query_mode="raw", all_columns=columns, order_by_cols=[json.dumps([order_by, not descending])],
-                   row_limit=limit, server_pagination=False, include_search=True, table_timestamp_format="smart_date")
+                   page_length=page_length, server_pagination=False, include_search=True,
+                   table_timestamp_format="smart_date",
+                   column_config=number_formats(columns, [column_label(c) for c in columns]))
     # No `metrics` at all: an empty list would make Superset group by the columns.
-    query = {"columns": columns, "orderby": [[order_by, not descending]], "row_limit": limit}
+    query = {"columns": columns, "orderby": [[order_by, not descending]]}
     return Chart(name, dataset, "table", form, [query])
 
 
-def leaders(name: str, dataset: str, groupby: list[str], metrics: list[dict], limit: int = 15) -> Chart:
-    """Totals per group, ranked by the first metric."""
+def leaders(name: str, dataset: str, groupby: list[str], metrics: list[dict], page_length: int = 15) -> Chart:
+    """Totals per group, ranked by the first metric, the leaders on the first page."""
+    labels = [m["label"] for m in metrics]
     form = _common("table", query_mode="aggregate", groupby=groupby, metrics=metrics,
-                   timeseries_limit_metric=metrics[0], order_desc=True, row_limit=limit, server_pagination=False)
-    query = {"columns": groupby, "metrics": metrics, "orderby": [[metrics[0], False]], "row_limit": limit}
+                   timeseries_limit_metric=metrics[0], order_desc=True, page_length=page_length,
+                   server_pagination=False, column_config=number_formats(labels, labels))
+    query = {"columns": groupby, "metrics": metrics, "orderby": [[metrics[0], False]]}
     return Chart(name, dataset, "table", form, [query])
 
 
 def series(name: str, dataset: str, x_axis: str, metrics: list[dict], groupby: list[str] | None = None,
-           kind: str = "line", time_grain: str | None = None, limit: int = 10000) -> Chart:
-    """A line or bar chart over a generic x-axis (minute, window, time), one series per group."""
+           kind: str = "line", time_grain: str | None = None, limit: int = 10000, **axis_options: Any) -> Chart:
+    """A line or bar chart over a generic x-axis (minute, window, time), one series per group;
+    `axis_options` are the y-axis's settings (y_axis_format, y_axis_bounds)."""
     groupby = groupby or []
     viz_type = f"echarts_timeseries_{kind}"
     form = _common(viz_type, x_axis=x_axis, metrics=metrics, groupby=groupby, row_limit=limit,
-                   x_axis_sort_asc=True, show_legend=True, rich_tooltip=True, truncateYAxis=False)
+                   x_axis_sort_asc=True, show_legend=True, rich_tooltip=True, truncateYAxis=False, **axis_options)
     axis = {"columnType": "BASE_AXIS", "sqlExpression": x_axis, "label": x_axis, "expressionType": "SQL"}
     if time_grain:
         form["time_grain_sqla"] = time_grain
@@ -125,6 +176,7 @@ class Dashboard:
     slug: str
     rows: list[list[tuple[Chart, int]]]
     match_filter: bool = False
+    label_colours: dict[str, str] = field(default_factory=dict)
 
     @property
     def charts(self) -> list[Chart]:
@@ -132,6 +184,10 @@ class Dashboard:
 
 
 SCORE = metric("Goals", "SUM(home_score + away_score)")
+# The win-probability lines, apart at a glance (home purple, draw grey, away gold), in colours the
+# colour scheme does not give the teams of the dashboard's other charts.
+WIN_PROBABILITY_COLOURS = {column_label("p_home"): "#7B3FA0", column_label("p_draw"): "#9E9E9E",
+                           column_label("p_away"): "#E0A800"}
 DASHBOARDS = [
     Dashboard("Live scoreboard", "live-scoreboard", [
         [(big_number("Live matches", "scoreboard", metric("Live", f"COUNT(*) FILTER (WHERE status IN {LIVE_STATUSES})"),
@@ -140,15 +196,17 @@ DASHBOARDS = [
          (big_number("Goals scored", "scoreboard", SCORE, "in these matches"), 4)],
         [(table("Scoreboard", "scoreboard",
                 ["competition", "home_team", "home_score", "away_score", "away_team", "status", "minute",
-                 "home_penalties", "away_penalties", "updated_at"], "updated_at", limit=200), 12)],
+                 "home_penalties", "away_penalties", "updated_at"], "updated_at"), 12)],
     ]),
     Dashboard("Match centre", "match-centre", [
         [(table("Match timeline", "match_timeline",
                 ["display_minute", "category", "team", "player_name", "other_player_name", "home_score", "away_score"],
-                "moment_order", False, 300), 5),
+                "moment_order", False), 5),
+         # A metric's label cannot name the match's team, so the lines say which side; the dashboard
+         # colours them apart (WIN_PROBABILITY_COLOURS) and its filter names the home team first.
          (series("Win probability", "win_probability", "minute",
-                 [metric("Home win", "MAX(p_home)"), metric("Draw", "MAX(p_draw)"),
-                  metric("Away win", "MAX(p_away)")]), 7)],
+                 [metric(column_label(p), f"MAX({p})") for p in ("p_home", "p_draw", "p_away")],
+                 y_axis_format=".0%", y_axis_bounds=[0, 1]), 7)],
         [(series("Momentum per 5 minutes", "team_momentum", "window_start_minute",
                  [metric("Momentum", "AVG(momentum_index)")], ["team"], kind="bar"), 6),
          (bubble("Shot map", "shot_xg", "event_id", "team",
@@ -157,33 +215,34 @@ DASHBOARDS = [
                   [metric("Minutes", "MAX(minutes_played)"), metric("Goals", "SUM(goals)"),
                    metric("Assists", "SUM(assists)"), metric("Shots", "SUM(shots)"), metric("xG", "SUM(xg)"),
                    metric("Passes completed", "SUM(passes_completed)"), metric("Tackles", "SUM(tackles)")],
-                  limit=40), 12)],
-    ], match_filter=True),
+                  page_length=40), 12)],
+    ], match_filter=True, label_colours=WIN_PROBABILITY_COLOURS),
     Dashboard("Player performance", "player-performance", [
         [(leaders("Top scorers", "player_performance", ["player_name", "team"],
                   [metric("Goals", "SUM(goals)"), metric("Assists", "SUM(assists)")]), 4),
          (leaders("Expected goals", "player_performance", ["player_name", "team"],
-                  [metric("xG", "ROUND(SUM(xg)::numeric, 2)"), metric("Shots", "SUM(shots)")]), 4),
+                  [metric("xG", "SUM(xg)"), metric("Shots", "SUM(shots)")]), 4),
          (leaders("Shots", "player_performance", ["player_name", "team"],
                   [metric("Shots", "SUM(shots)"), metric("On target", "SUM(shots_on_target)")]), 4)],
         [(leaders("Passing", "player_performance", ["player_name", "team"],
                   [metric("Passes completed", "SUM(passes_completed)"),
-                   metric("Pass accuracy", "ROUND(AVG(pass_accuracy)::numeric, 1)")]), 6),
+                   # Of all the player's passes, not the average of his matches' percentages.
+                   metric("Pass accuracy %", "100.0 * SUM(passes_completed) / NULLIF(SUM(passes), 0)")]), 6),
          (leaders("Tackles and interceptions", "player_performance", ["player_name", "team"],
                   [metric("Tackles", "SUM(tackles)"), metric("Interceptions", "SUM(interceptions)")]), 6)],
         [(table("Per match", "player_performance",
-                ["match_id", "player_name", "team", "minutes_played", "goals", "assists", "shots", "shots_on_target",
+                [MATCH, "player_name", "team", "minutes_played", "goals", "assists", "shots", "shots_on_target",
                  "xg", "passes_completed", "pass_accuracy", "tackles", "interceptions", "yellow_cards", "red_cards"],
-                "xg", limit=500), 12)],
+                "xg"), 12)],
     ]),
     Dashboard("Fantasy live", "fantasy-live", [
         [(leaders("Top performers", "fantasy_points", ["player_name", "team"],
-                  [metric("Points", "SUM(total_points)")], limit=10), 4),
+                  [metric("Points", "SUM(total_points)")], page_length=10), 4),
          (table("Points with breakdown", "fantasy_points",
-                ["match_id", "player_name", "team", "position", "minutes_played", "total_points", "minutes_points",
+                [MATCH, "player_name", "team", "position", "minutes_played", "total_points", "minutes_points",
                  "goal_points", "assist_points", "clean_sheet_points", "save_points", "penalty_points",
                  "goals_conceded_points", "card_points", "own_goal_points", "defensive_contribution_points", "bps",
-                 "bonus_points"], "total_points", limit=500), 8)],
+                 "bonus_points"], "total_points"), 8)],
     ]),
     Dashboard("Pipeline health", "pipeline-health", [
         [(big_number("Batches", "pipeline_metrics", metric("Batches", "COUNT(*)"), "micro-batches landed"), 3),
@@ -214,6 +273,13 @@ def _database_id(api: SupersetApi) -> int:
     return found[0]["id"]
 
 
+# What PUT /api/v1/dataset/{id} takes of the columns and metrics GET answers with.
+COLUMN_FIELDS = {"id", "column_name", "verbose_name", "description", "expression", "type", "is_dttm", "filterable",
+                 "groupby", "is_active", "python_date_format", "advanced_data_type", "extra"}
+METRIC_FIELDS = {"id", "metric_name", "verbose_name", "description", "expression", "metric_type", "d3format",
+                 "warning_text", "extra"}
+
+
 def ensure_dataset(api: SupersetApi, database_id: int, table: str) -> int:
     schema = DATASETS[table]
     existing = [d for d in api.list("dataset", table_name=table) if d["schema"] == schema]
@@ -221,8 +287,27 @@ def ensure_dataset(api: SupersetApi, database_id: int, table: str) -> int:
         dataset_id = existing[0]["id"]
         # Pick up columns added to the mart since the dataset was made.
         api.put(f"/api/v1/dataset/{dataset_id}/refresh", {})
-        return dataset_id
-    return api.post("/api/v1/dataset/", {"database": database_id, "schema": schema, "table_name": table})["id"]
+    else:
+        dataset_id = api.post("/api/v1/dataset/",
+                              {"database": database_id, "schema": schema, "table_name": table})["id"]
+    describe_dataset(api, dataset_id, table)
+    return dataset_id
+
+
+def describe_dataset(api: SupersetApi, dataset_id: int, table: str) -> None:
+    """Every column's label, the calculated column `match` where there is a match_id, and the
+    scoreboard's `last_update` metric. The lists sent are complete: Superset deletes what they leave out."""
+    current = api.get(f"/api/v1/dataset/{dataset_id}")["result"]
+    columns = {c["column_name"]: {k: v for k, v in c.items() if k in COLUMN_FIELDS} for c in current["columns"]}
+    if "match_id" in columns:
+        columns[MATCH] = columns.get(MATCH, {}) | {"column_name": MATCH, "expression": match_expression(table),
+                                                  "type": "TEXT", "filterable": True, "groupby": True}
+    for name, column in columns.items():
+        column["verbose_name"] = column_label(name)
+    metrics = {m["metric_name"]: {k: v for k, v in m.items() if k in METRIC_FIELDS} for m in current["metrics"]}
+    if table == "scoreboard":
+        metrics[LAST_UPDATE["metric_name"]] = metrics.get(LAST_UPDATE["metric_name"], {}) | LAST_UPDATE
+    api.put(f"/api/v1/dataset/{dataset_id}", {"columns": list(columns.values()), "metrics": list(metrics.values())})
 
 
 def ensure_chart(api: SupersetApi, chart: Chart, dataset_id: int, dashboard_id: int) -> int:
@@ -276,17 +361,20 @@ def metadata(dashboard: Dashboard, chart_ids: dict[str, int], dataset_ids: dict[
     if dashboard.match_filter:
         native_filters.append({
             "id": "NATIVE_FILTER-match", "name": "Match", "filterType": "filter_select", "type": "NATIVE_FILTER",
-            "targets": [{"datasetId": dataset_ids["scoreboard"], "column": {"name": "match_id"}}],
-            # One match at a time. No preselection: Superset 6.1 leaves a default-to-first value
-            # pending until "Apply filters" is clicked, which looks applied but is not.
-            "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False, "multiSelect": False,
-                              "searchAllOptions": False, "inverseSelection": False},
+            "targets": [{"datasetId": dataset_ids["scoreboard"], "column": {"name": MATCH}}],
+            # One match at a time, the most recent one when the dashboard opens.
+            "controlValues": {"enableEmptyFilter": True, "defaultToFirstItem": True, "multiSelect": False,
+                              "searchAllOptions": False, "inverseSelection": False, "sortAscending": False},
+            "sortMetric": LAST_UPDATE["metric_name"],
+            # What the UI saves with "Select first filter value by default": without it, Superset 6.1
+            # shows the first value but leaves it pending until "Apply filters" is clicked.
+            "requiredFirst": True,
             "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
             "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
-            "description": "The match to show; empty shows every match.",
+            "description": "The match to show; the most recent one first.",
         })
     return {"refresh_frequency": REFRESH_SECONDS, "timed_refresh_immune_slices": [], "expanded_slices": {},
-            "color_scheme": "supersetColors", "label_colors": {}, "shared_label_colors": [],
+            "color_scheme": "supersetColors", "label_colors": dashboard.label_colours, "shared_label_colors": [],
             "cross_filters_enabled": False, "native_filter_configuration": native_filters,
             "chart_configuration": {}, "default_filters": "{}"}
 
@@ -309,9 +397,8 @@ def build(api: SupersetApi) -> list[str]:
         if not charts or (dashboard.match_filter and "scoreboard" not in dataset_ids):
             built.append(f"{dashboard.title}: skipped, none of its tables exist yet")
             continue
-        shown = Dashboard(dashboard.title, dashboard.slug,
-                          [[(c, w) for c, w in row if c in charts] for row in dashboard.rows], dashboard.match_filter)
-        shown.rows = [row for row in shown.rows if row]
+        rows = [[(c, w) for c, w in row if c in charts] for row in dashboard.rows]
+        shown = replace(dashboard, rows=[row for row in rows if row])
         existing = api.list("dashboard", slug=dashboard.slug)
         if existing:
             dashboard_id = existing[0]["id"]

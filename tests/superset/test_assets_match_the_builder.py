@@ -1,7 +1,8 @@
 """The dashboards have one source of truth, the builder's specification (superset/build_assets.py);
 superset/assets/*.yaml, which the stack imports, is its export. They must agree: the same
-datasets, dashboards, charts per dashboard, and each chart's dataset, type and settings. A chart
-edited in one and not the other fails here (run build_assets.py, then export_assets.py)."""
+datasets with the same column labels, dashboards with the same filters and colours, charts per
+dashboard, and each chart's dataset, type and settings. A chart edited in one and not the other
+fails here (run build_assets.py, then export_assets.py)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,30 @@ def test_each_exported_chart_is_the_builders(name):
     assert exported["viz_type"] == built.viz_type
     settings = {key: value for key, value in exported["params"].items() if key in built.form_data}
     assert json.loads(json.dumps(settings)) == json.loads(json.dumps(built.form_data))
+
+
+@pytest.mark.parametrize("name", sorted(f"{d['schema']}.{d['table_name']}" for d in DATASETS.values()))
+def test_each_exported_dataset_has_the_builders_column_labels_and_match_column(name):
+    (exported,) = [d for d in DATASETS.values() if f"{d['schema']}.{d['table_name']}" == name]
+    columns = {c["column_name"]: c for c in exported["columns"]}
+    assert {column: c["verbose_name"] for column, c in columns.items()} == {
+        column: build_assets.column_label(column) for column in columns}
+    if "match_id" in columns:
+        assert columns[build_assets.MATCH]["expression"] == build_assets.match_expression(exported["table_name"])
+
+
+def _without_dataset(filters: list[dict]) -> list[dict]:
+    """Native filters without their target's dataset, an id in the builder and a uuid in the export."""
+    return [f | {"targets": [{k: v for k, v in t.items() if k not in ("datasetId", "datasetUuid")}
+                             for t in f["targets"]]} for f in filters]
+
+
+@pytest.mark.parametrize("title", sorted(d.title for d in build_assets.DASHBOARDS))
+def test_each_exported_dashboards_filters_and_colours_are_the_builders(title):
+    (dashboard,) = [d for d in build_assets.DASHBOARDS if d.title == title]
+    built = build_assets.metadata(dashboard, {}, {"scoreboard": 0})
+    exported = DASHBOARDS[title]["metadata"]
+    assert _without_dataset(exported["native_filter_configuration"]) == _without_dataset(
+        built["native_filter_configuration"])
+    assert exported["label_colors"] == built["label_colors"]
+    assert exported["refresh_frequency"] == built["refresh_frequency"]

@@ -1,4 +1,5 @@
-"""Through Superset's REST API: the five dashboards refresh every 30 s and every chart answers with data."""
+"""Through Superset's REST API: the five dashboards refresh every 30 s, every chart answers with data, and
+matches are named by their teams, the Match centre's filter offering the most recent one first."""
 
 from __future__ import annotations
 
@@ -75,10 +76,35 @@ def test_dead_letters_per_topic_match_the_table(api, pg_conn):
     assert {r["topic"]: r["Dead letters"] for r in rows} == dead_letters_per_topic(pg_conn)
 
 
-def test_match_centre_is_filtered_to_one_match(api):
+def test_match_centre_is_filtered_to_one_match_the_most_recent_first(api):
     dashboard = dashboards(api)["match-centre"]
     metadata = json.loads(api.get(f"/api/v1/dashboard/{dashboard['id']}")["result"]["json_metadata"])
     (match_filter,) = metadata["native_filter_configuration"]
     assert match_filter["filterType"] == "filter_select"
-    assert match_filter["targets"][0]["column"]["name"] == "match_id"
+    assert match_filter["targets"][0]["column"]["name"] == "match"
     assert match_filter["controlValues"]["multiSelect"] is False
+    assert match_filter["controlValues"]["defaultToFirstItem"] is True and match_filter["requiredFirst"] is True
+    assert (match_filter["sortMetric"], match_filter["controlValues"]["sortAscending"]) == ("last_update", False)
+
+
+def test_the_match_filter_offers_the_most_recent_match_first(api, landed_matches, pg_conn):
+    """The filter's own query (its column, ordered by its sort metric) through the chart data API."""
+    (scoreboard,) = [d for d in api.list("dataset", table_name="scoreboard") if d["schema"] == "marts"]
+    answer = api.post("/api/v1/chart/data", {
+        "datasource": {"id": scoreboard["id"], "type": "table"},
+        "queries": [{"columns": ["match"], "metrics": ["last_update"], "orderby": [["last_update", False]],
+                     "row_limit": 1000}],
+        "result_format": "json", "result_type": "full"})
+    offered = [row["match"] for row in answer["result"][0]["data"]]
+    with pg_conn.cursor() as cur:
+        cur.execute("SELECT home_team || ' – ' || away_team FROM marts.scoreboard ORDER BY updated_at DESC LIMIT 1")
+        (newest,) = cur.fetchone()
+    assert offered[0].startswith(newest), offered
+
+
+def test_tables_name_matches_not_ids(api, landed_matches):
+    for name in ("Per match", "Points with breakdown"):
+        (chart,) = api.list("chart", slice_name=name)
+        rows = chart_data(api, chart["id"])[0]["data"]
+        assert rows and all("match_id" not in row for row in rows), name
+        assert "Portugal – Spain (15 Jun 2018)" in {row["match"] for row in rows}, name
