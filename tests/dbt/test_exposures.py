@@ -25,7 +25,14 @@ def dashboards_and_their_tables() -> dict[str, set[str]]:
     """slug -> {"marts.scoreboard", "streaming.dead_letter", ...}, from the dashboards' one source of
     truth, the builder (tests/superset/test_assets_match_the_builder.py keeps the imported assets equal)."""
     return {dashboard.slug: {f"{build_assets.DATASETS[chart.dataset]}.{chart.dataset}" for chart in dashboard.charts}
-            for dashboard in build_assets.DASHBOARDS}
+            | reads_match_names(dashboard) for dashboard in build_assets.DASHBOARDS}
+
+
+def reads_match_names(dashboard) -> set[str]:
+    """The scoreboard, where a chart shows the calculated column `match` (the match's name, looked
+    up in marts.scoreboard) or the dashboard filters by it."""
+    shows = any(build_assets.MATCH in query.get("columns", []) for chart in dashboard.charts for query in chart.queries)
+    return {"marts.scoreboard"} if shows or dashboard.match_filter else set()
 
 
 def exposures_and_their_tables() -> dict[str, set[str]]:
