@@ -45,7 +45,8 @@ system-deps:
 system-deps-test:
 	@POSTGRES_MODE=$(POSTGRES_MODE) stack/install-system-deps.sh --browser
 
-$(VENV)/.installed: requirements.txt
+# requirements.txt installs this checkout (editable) with the extras of pyproject.toml, which pins them.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -r requirements.txt

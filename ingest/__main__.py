@@ -14,6 +14,7 @@ from ingest.producer import MatchProducer, check_broker
 from ingest.providers.statsbomb import files
 from ingest.replay_runner import run_replay
 from ingest.settings import KafkaSettings
+from matchday import add_version_flag
 from stack import envfile
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "statsbomb"
@@ -31,6 +32,7 @@ def _kickoff(text: str | None) -> datetime:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    add_version_flag(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     replay = commands.add_parser("replay", help="replay StatsBomb open-data matches into Kafka, as a live feed would")
     replay.add_argument("paths", nargs="*", type=Path, default=[BUNDLED],

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from matchday import add_version_flag
 from nifi import NiFiError, definition
 from nifi.client import NiFiClient
 from stack.cli import command
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     from stack import envfile
 
     parser = argparse.ArgumentParser(prog="python -m nifi", description=__doc__)
+    add_version_flag(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     deploy_parser = sub.add_parser("deploy", help="replace the flow in NiFi with nifi/flow/ and start it")
     deploy_parser.add_argument("--base-url", help="provider API root (NIFI_PROVIDER_BASE_URL)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from matchday import add_version_flag
+
 from . import StackError, envfile, kafka, nifi, pipeline, postgres, superset
 from .cli import command
 from .settings import Settings
@@ -76,6 +78,7 @@ def status(settings: Settings) -> bool:
 @command("matchday stack", StackError)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
+    add_version_flag(parser)
     parser.add_argument("command", choices=("up", "down", "status"))
     parser.add_argument("--no-superset", action="store_true", help="up: leave Superset out (Kafka and PostgreSQL only)")
     parser.add_argument("--nifi", action="store_true", help="up: start Apache NiFi too (as NIFI_ENABLED=1 does)")

@@ -18,10 +18,14 @@ def path(root: Path = ROOT) -> Path:
     return root / ".env" if (root / ".env").exists() else root / ".env.example"
 
 
-def load_defaults(env: MutableMapping[str, str] | None = None, root: Path = ROOT) -> Path:
-    """Fill unset variables of `env` (default os.environ) from the settings file; returns its path."""
+def load_defaults(env: MutableMapping[str, str] | None = None, root: Path = ROOT) -> Path | None:
+    """Fill unset variables of `env` (default os.environ) from the settings file; returns its path,
+    or None where there is none: an installed package outside a checkout reads the environment
+    and the settings' own defaults only."""
     env = os.environ if env is None else env
     settings_file = path(root)
+    if not settings_file.exists():
+        return None
     for line in settings_file.read_text().splitlines():
         name, sep, value = line.strip().partition("=")
         name = name.strip()

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from matchday import add_version_flag
 from stack import envfile
 from stack.cli import command
 
@@ -16,6 +17,7 @@ from .settings import Settings
 @command("error", StreamingError, 2)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m streaming", description=__doc__)
+    add_version_flag(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="land the topics in PostgreSQL and Parquet")
     run.add_argument("--available-now", action="store_true", help="process everything in Kafka, then exit")

@@ -3,6 +3,7 @@ and xG models on them with dbt, print the figures and write evaluation.json."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -27,6 +28,7 @@ from dbt_project.fitting.wp_fit import FIT_FROM
 from dbt_project.fitting.xg import score as _xg_figures
 from ingest.errors import ConfigError
 from ingest.settings import PostgresSettings
+from matchday import add_version_flag
 from stack import envfile
 
 # The last day of the results the goal rates were fitted on (python -m dbt_project.fitting --fit-to).
@@ -207,7 +209,10 @@ def score(conn, results: dict, shot_matches: int) -> dict:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dbt_project.evaluate", description=__doc__)
+    add_version_flag(parser)
+    parser.parse_args(argv)  # the settings are EVAL_* (see .env.example); no options
     envfile.load_defaults()  # as the Makefile does, for runs without make
     try:
         settings = EvaluationSettings.from_env()

@@ -15,6 +15,7 @@ from dbt_project.fitting.results import load_results
 from dbt_project.fitting.seeds import write_elo_ratings, write_goal_time_profile, write_parameters
 from dbt_project.fitting.wp_fit import evaluation_matches, fit_model, rate_all, score_states, states
 from dbt_project.fitting.xg import fit_xg, write_seed
+from matchday import add_version_flag
 from stack import envfile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +26,7 @@ SEEDS_DIR = ROOT / "dbt_project" / "seeds"
 def main(argv: list[str] | None = None) -> int:
     envfile.load_defaults()  # as the Makefile does, for runs without make
     parser = argparse.ArgumentParser(prog="python -m dbt_project.fitting", description=__doc__)
+    add_version_flag(parser)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
                         help="the real data: statsbomb/ and results/international/")
     parser.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)

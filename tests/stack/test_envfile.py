@@ -31,6 +31,12 @@ def test_without_env_the_example_is_read(tmp_path):
     assert env == {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"}
 
 
+def test_outside_a_checkout_there_is_no_file_and_nothing_is_read(tmp_path):
+    env = {"KAFKA_BOOTSTRAP_SERVERS": "broker:9092"}
+    assert envfile.load_defaults(env, root=tmp_path) is None
+    assert env == {"KAFKA_BOOTSTRAP_SERVERS": "broker:9092"}
+
+
 def test_every_entry_point_reads_the_settings_file_first():
     """Each `python -m` command (a module run as a program) fills its settings from the file the
     same way before it reads any, so a run without make sees what make would export."""
