@@ -11,10 +11,16 @@ and dashboards alike. The stack runs this with Superset's own Python and configu
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from zipfile import ZipFile
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from stack import envfile  # noqa: E402
 
 
 def main(bundle: str, username: str) -> int:
+    envfile.load_defaults()  # as the Makefile does; the stack's own settings, already set, win
     from superset.app import create_app
 
     with create_app().app_context():
