@@ -18,3 +18,19 @@
         {{ ',\n    ' if not loop.first }}{{ relation_alias }}.{{ figure }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- The changed matches whose figures come from the running statistics rather than the events:
+    a live provider (API-Football, football-data.org) sends goals, cards and substitutions but no
+    event-level shots or passes, so a match with team-live-stats and no SHOT or PASS event is
+    read from the provider's cumulative statistics. Replayed StatsBomb matches have both.
+    int_fantasy_actions and int_team_stat_windows (team_momentum) read it. -#}
+{% macro matches_without_event_detail() -%}
+    select distinct t.match_id
+    from {{ ref('stg_streaming__team_live_stats') }} as t
+    where
+        not exists (
+            select 1
+            from {{ ref('stg_streaming__match_events') }} as e
+            where e.match_id = t.match_id and e.event_type in ('SHOT', 'PASS')
+        )
+{%- endmacro %}

@@ -111,6 +111,22 @@ def test_a_followed_fixture_lands_with_the_providers_statistics_and_every_dbt_te
         assert positions == {player: fpl[lineup[player]] for player in expected}
         assert pipeline.rows(f"select count(*) from marts.{pipeline.prefix}team_momentum where match_id = %s"
                              f" and momentum_index is null", MATCH) == [(0,)]
+        # Momentum from the provider's team statistics (the events have no shots or passes): the
+        # windows' shots and passes add up to its final "Total Shots" and "Total passes"; xG,
+        # attacking actions and pressures, which it does not give, are null in every window.
+        momentum = pipeline.rows(f"select team, sum(shots), sum(passes), count(xg), count(attacking_actions),"
+                                 f" count(pressures), count(shots) = count(*) from marts.{pipeline.prefix}team_momentum"
+                                 f" where match_id = %s group by team order by team", MATCH)
+        assert momentum == sorted((team, shots, passes, 0, 0, 0, True)
+                                  for team, _, shots, _, _, passes, *_ in expected_teams)
+        # The defensive contribution counts the provider's tackles and interceptions (null = none).
+        defence = dict(pipeline.rows(f"select player_id, clearances_blocks_interceptions_tackles"
+                                     f" from marts.{pipeline.prefix}fantasy_points where match_id = %s", MATCH))
+        tackled = {entry["player"]["id"]: int(entry["statistics"][0]["tackles"]["total"] or 0)
+                   + int(entry["statistics"][0]["tackles"]["interceptions"] or 0)
+                   for team in item["players"] for entry in team["players"]}
+        assert defence == {player: tackled[player] for player in expected}
+        assert sum(defence.values()) > 0
     finally:
         with pipeline.pg.cursor() as cursor:
             for mart in marts:

@@ -2,6 +2,10 @@
 -- points system) are scored on, for every player who took part (int_player_appearances).
 -- Saves are the opponents' shots saved while the goalkeeper was on the pitch. A table rebuilt
 -- match by match (the matches landed since its last run), read by the points and the bonus.
+-- A match without event-level detail (a live provider's, macro matches_without_event_detail)
+-- has no TACKLE or INTERCEPTION events: its tackles and interceptions are the provider's final
+-- player-live-stats figures (null there, not measured, counts 0). Clearances, blocks and
+-- recoveries are not in the contract and stay event counts.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
 
 with changed as (
@@ -86,6 +90,20 @@ assists as (
     group by match_id, assist_player_id
 ),
 
+without_event_detail as (
+    {{ matches_without_event_detail() }}
+),
+
+provider_defence as (
+    select
+        s.match_id,
+        s.player_id,
+        coalesce(s.tackles, 0) as tackles,
+        coalesce(s.interceptions, 0) as interceptions
+    from ({{ latest_stats(ref('stg_streaming__player_live_stats'), 'player_id') }}) as s
+    where s.recency = 1 and s.match_id in (select without_event_detail.match_id from without_event_detail)
+),
+
 key_passes as (
     select
         match_id,
@@ -113,10 +131,10 @@ select
     case when coalesce(x.red_cards, 0) > 0 then 0 else coalesce(x.yellow_cards, 0) end as yellow_cards,
     least(coalesce(x.red_cards, 0), 1) as red_cards,
     {{ zero_if_missing(['x.own_goals']) }},
-    coalesce(x.clearances, 0) + coalesce(x.blocks, 0) + coalesce(x.interceptions, 0) + coalesce(x.tackles, 0)
-        as clearances_blocks_interceptions_tackles,
+    coalesce(x.clearances, 0) + coalesce(x.blocks, 0) + coalesce(pd.interceptions, x.interceptions, 0)
+    + coalesce(pd.tackles, x.tackles, 0) as clearances_blocks_interceptions_tackles,
     {{ zero_if_missing(['x.recoveries']) }},
-    coalesce(x.clearances, 0) + coalesce(x.blocks, 0) + coalesce(x.interceptions, 0)
+    coalesce(x.clearances, 0) + coalesce(x.blocks, 0) + coalesce(pd.interceptions, x.interceptions, 0)
         as clearances_blocks_interceptions,
     {{ zero_if_missing([
         'x.tackles_won', 'x.successful_dribbles', 'x.shots_off_target', 'x.dispossessed', 'x.fouls_committed',
@@ -132,3 +150,4 @@ left join key_passes as kp on a.match_id = kp.match_id and a.player_id = kp.play
 left join conceded as c on a.match_id = c.match_id and a.player_id = c.player_id
 left join saves as s on a.match_id = s.match_id and a.player_id = s.player_id
 left join winning_goal as w on a.match_id = w.match_id
+left join provider_defence as pd on a.match_id = pd.match_id and a.player_id = pd.player_id

@@ -5,8 +5,19 @@
 -- of passes, weighted by the seed momentum_weights into a pressure score, then the
 -- difference to the opponent's score smoothed over the earlier windows. The momentum index
 -- is positive while the team dominates; the opponent's is its negative.
+-- A match without event-level shots or passes (a live provider's, macro
+-- matches_without_event_detail) is read from int_team_stat_windows instead: the window's
+-- increases of the provider's team statistics, and
+--   pressure_score = w_xg * xg + w_shots * shots + w_shots_on_target * shots_on_target
+--                    + w_corners * corners + w_possession * (possession - 50),
+-- a figure the provider does not measure adding nothing (its column stays null, never 0;
+-- attacking actions and pressures are always null there). The index is smoothed alike.
 with changed as (
-    {{ changed_matches([ref('stg_streaming__match_events')]) }}
+    {{ changed_matches([ref('stg_streaming__match_events'), ref('stg_streaming__team_live_stats')]) }}
+),
+
+without_event_detail as (
+    {{ matches_without_event_detail() }}
 ),
 
 weights as (
@@ -16,6 +27,8 @@ weights as (
         'attacking_actions': 'w_attacking',
         'pressures': 'w_pressures',
         'possession': 'w_possession',
+        'shots_on_target': 'w_shots_on_target',
+        'corners': 'w_corners',
         'decay': 'decay'
     }) }}
 ),
@@ -62,6 +75,7 @@ windows as (
         period,
         window_start_minute
     from events
+    where match_id not in (select without_event_detail.match_id from without_event_detail)
 ),
 
 per_team as (
@@ -95,7 +109,7 @@ per_team as (
     group by w.match_id, w.period, w.window_start_minute, t.team_side, t.team, s.shots, s.xg
 ),
 
-scored as (
+scored_from_events as (
     select
         p.*,
         100.0 * p.passes / nullif(sum(p.passes) over (partition by p.match_id, p.period, p.window_start_minute), 0)
@@ -113,6 +127,35 @@ scored as (
         ) as pressure_score
     from per_team as p
     cross join weights as wt
+),
+
+scored_from_stats as (
+    select
+        t.match_id,
+        t.period,
+        t.window_start_minute,
+        t.team_side,
+        t.team,
+        t.shots,
+        t.xg,
+        null::bigint as attacking_actions,
+        null::bigint as pressures,
+        t.passes,
+        t.possession,
+        row_number() over (partition by t.match_id, t.team_side order by t.period, t.window_start_minute)
+            as window_number,
+        wt.w_xg * coalesce(t.xg, 0) + wt.w_shots * coalesce(t.shots, 0)
+        + wt.w_shots_on_target * coalesce(t.shots_on_target, 0) + wt.w_corners * coalesce(t.corners, 0)
+        + wt.w_possession * coalesce(t.possession - 50, 0) as pressure_score
+    from {{ ref('int_team_stat_windows') }} as t
+    cross join weights as wt
+    where t.match_id in (select changed.match_id from changed)
+),
+
+scored as (
+    select * from scored_from_events
+    union all
+    select * from scored_from_stats
 ),
 
 versus as (
