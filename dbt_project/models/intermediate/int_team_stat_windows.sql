@@ -80,10 +80,5 @@ select
     (case when t.measures_passes then coalesce(i.passes, 0) end)::bigint as passes,
     i.possession::numeric as possession
 from windows as w
-inner join teams as t on w.match_id = t.match_id
-left join increases as i
-    on
-        w.match_id = i.match_id
-        and w.period = i.period
-        and w.window_start_minute = i.window_start_minute
-        and t.team_side = i.team_side
+inner join teams as t using (match_id)
+left join increases as i using (match_id, period, window_start_minute, team_side)
