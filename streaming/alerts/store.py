@@ -39,8 +39,8 @@ CREATE TABLE IF NOT EXISTS {table('alerts_sent')} (
 CREATE TABLE IF NOT EXISTS {table('alerts_offsets')} (
     consumer_group text NOT NULL,
     topic text NOT NULL,
-    partition integer NOT NULL,
-    next_offset bigint NOT NULL,
+    partition integer NOT NULL CHECK (partition >= 0),
+    next_offset bigint NOT NULL CHECK (next_offset >= 0),
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer_group, topic, partition)
 );
