@@ -210,6 +210,15 @@ class MatchSnapshot:
     team_stats: tuple[StatLine, ...] | None = None
     player_stats: tuple[StatLine, ...] | None = None
 
+    # What a match has only once it has started (has a period): providers send 0-0 or nulls before.
+    _IN_PLAY_ONLY = ("home_score", "away_score", "home_penalty_score", "away_penalty_score",
+                     "home_red_cards", "away_red_cards")
+
+    def __post_init__(self) -> None:
+        if self.period is None:
+            for name in self._IN_PLAY_ONLY:
+                object.__setattr__(self, name, None)
+
     @property
     def match_id(self) -> str:
         return f"{self.provider}:{self.provider_match_id}"
