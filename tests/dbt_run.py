@@ -16,3 +16,20 @@ def dbt(prefix: str, *args: str) -> None:
     done = subprocess.run([str(Path(sys.executable).with_name("dbt")), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+# The intermediate models dbt materializes as tables on a prefix (the views go with their tables).
+INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
+
+
+def drop_built(conn, prefix: str, marts) -> None:
+    """Drop what a test built on `prefix`: the marts named, the intermediate tables, then the
+    streaming tables (which cascade to the staging views)."""
+    from dbt_project.evaluate.landing import drop_tables
+
+    with conn.cursor() as cursor:
+        for mart in marts:
+            cursor.execute(f"drop table if exists marts.{prefix}{mart}")
+        for table in INTERMEDIATE_TABLES:
+            cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
+    drop_tables(conn, prefix)

@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from dbt_project.evaluate.landing import create_tables, drop_tables, land
-from tests.dbt_run import dbt
+from dbt_project.evaluate.landing import create_tables, land
+from tests.dbt_run import dbt, drop_built
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 PARAMETERS = ROOT / "dbt_project" / "seeds" / "win_probability_parameters.csv"
 MARTS = ("scoreboard", "match_timeline", "shot_xg", "team_ratings", "win_probability")
 # The intermediate models kept as tables (the views go with the landed tables they read).
-INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 SENT_OFF = ("RED_CARD", "SECOND_YELLOW")
 
 pytestmark = pytest.mark.integration
@@ -49,13 +48,8 @@ def both_versions(dbt_seeds):
             dbt(prefix, "run", "--quiet", "--select", "+win_probability", "--exclude", "resource_type:seed")
         yield conn, real, without, cards
     finally:
-        with conn.cursor() as cursor:
-            for prefix in (real, without):
-                for mart in MARTS:
-                    cursor.execute(f"drop table if exists marts.{prefix}{mart}")
-                for table in INTERMEDIATE_TABLES:
-                    cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
-                drop_tables(conn, prefix)
+        for prefix in (real, without):
+            drop_built(conn, prefix, MARTS)
         conn.close()
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dbt_project.evaluate.landing import create_tables, drop_tables, land
-from tests.dbt_run import dbt
+from dbt_project.evaluate.landing import create_tables, land
+from tests.dbt_run import dbt, drop_built
 from dbt_project.live_marts import MARTS_YML, live_marts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,6 @@ BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
 DATA = Path(__file__).parent / "data"
 MARTS = live_marts()
 # The intermediate models kept as tables (the views go with the landed tables they read).
-INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 
 pytestmark = pytest.mark.integration
 
@@ -65,12 +64,7 @@ def landed(request, dbt_seeds):
         dbt(prefix, "build", "--quiet", "--exclude", "resource_type:seed")
         yield conn, prefix
     finally:
-        with conn.cursor() as cursor:
-            for mart in MARTS:
-                cursor.execute(f"drop table if exists marts.{prefix}{mart}")
-            for table in INTERMEDIATE_TABLES:
-                cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
-        drop_tables(conn, prefix)  # cascades to the staging views
+        drop_built(conn, prefix, MARTS)
         conn.close()
 
 

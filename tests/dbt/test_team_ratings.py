@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from dbt_project.evaluate.landing import create_tables, drop_tables, land
+from dbt_project.evaluate.landing import create_tables, land
 from dbt_project.evaluate.results_feed import match_messages
 from dbt_project.fitting.elo import EloTable
 from dbt_project.fitting.results import load_results
+from tests.dbt_run import drop_built
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERNATIONAL = ROOT.parent / "shared" / "data" / "results" / "international"
 SEED = ROOT / "dbt_project" / "seeds" / "elo_ratings.csv"
 MARTS = ("scoreboard", "team_ratings")
 # The intermediate models kept as tables (the views go with the landed tables they read).
-INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 
 pytestmark = pytest.mark.integration
 
@@ -52,12 +52,7 @@ def tables(pg_conn_factory, dbt_seeds):
     try:
         yield conn, prefix
     finally:
-        with conn.cursor() as cursor:
-            for mart in MARTS:
-                cursor.execute(f"drop table if exists marts.{prefix}{mart}")
-            for table in INTERMEDIATE_TABLES:
-                cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
-        drop_tables(conn, prefix)
+        drop_built(conn, prefix, MARTS)
         conn.close()
 
 
