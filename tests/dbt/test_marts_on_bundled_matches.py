@@ -4,6 +4,7 @@ results, hand-checked fantasy points, and incremental builds equal to a full ref
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import os
 import uuid
@@ -104,6 +105,35 @@ def test_fantasy_points_equal_the_hand_checked_table(landed):
                        f" from marts.{prefix}fantasy_points where match_id = 'statsbomb:7576'")
         actual = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
     assert {name: actual.get(name) for name in expected} == expected
+
+
+# The heat map's touches in StatsBomb's own event types (Tackle is a kind of Duel there, 50/50
+# and Shield are types of their own); shoot-out kicks (period 5) are not play.
+STATSBOMB_TOUCHES = {"Pass", "Ball Receipt*", "Carry", "Dribble", "Miscontrol", "Dispossessed", "Shield", "Shot",
+                     "Duel", "50/50", "Pressure", "Interception", "Block", "Clearance", "Ball Recovery", "Goal Keeper"}
+
+
+def test_heat_map_counts_each_players_touches_per_zone_of_statsbombs_pitch(landed):
+    """Zones of 10 x 8 on StatsBomb's 120 x 80 pitch are 12 x 10 units: counted here from the raw
+    events of Portugal 3-3 Spain, independently of the contract's percent coordinates."""
+    conn, prefix = landed
+    events = json.loads(gzip.decompress((BUNDLED / "events" / "7576.json.gz").read_bytes()))
+    expected: dict[tuple[int, int, int], int] = {}
+    for event in events:
+        if event["type"]["name"] in STATSBOMB_TOUCHES and event["period"] <= 4 and event.get("location") \
+                and event.get("player"):
+            x, y = event["location"][:2]
+            key = (event["player"]["id"], min(int(x // 12), 9) + 1, min(int(y // 10), 7) + 1)
+            expected[key] = expected.get(key, 0) + 1
+    with conn.cursor() as cursor:
+        cursor.execute(f"select player_id, x_zone, y_zone, touches, share_of_touches from marts.{prefix}player_heat_map"
+                       " where match_id = 'statsbomb:7576'")
+        rows = cursor.fetchall()
+    assert {(p, x, y): n for p, x, y, n, _ in rows} == expected
+    shares: dict[int, float] = {}
+    for player_id, _, _, _, share in rows:
+        shares[player_id] = shares.get(player_id, 0) + float(share)
+    assert all(abs(total - 1) < 0.01 for total in shares.values()), shares
 
 
 def test_the_winner_has_probability_one_at_the_final_whistle(landed):
