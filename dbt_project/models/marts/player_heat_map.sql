@@ -4,9 +4,10 @@
 -- player and zone of a 10 x 8 grid on the pitch (10.5 x 8.5 m on a 105 x 68 m pitch), the
 -- player's touches there and their share of the player's touches in the match. Touches: passes,
 -- receipts, carries, dribbles, shots, duels and defensive actions (pressures, tackles,
--- interceptions, blocks, clearances, recoveries, goalkeeper actions); the contract's one coordinate system, percent of the pitch length in the
--- team's attacking direction and of its width, so every team attacks from zone 1 to zone 10.
--- A team's map is the sum over its players. A view on the hot events: live, without the loop.
+-- interceptions, blocks, clearances, recoveries, goalkeeper actions). The contract's one
+-- coordinate system: percent of the pitch length in the team's attacking direction and of its
+-- width, so every team attacks from zone 1 to zone 10. A team's map is the sum over its
+-- players. A view on the hot events: live, without the loop.
 with touches as (
     select
         *,
