@@ -136,6 +136,42 @@ def test_heat_map_counts_each_players_touches_per_zone_of_statsbombs_pitch(lande
     assert all(abs(total - 1) < 0.01 for total in shares.values()), shares
 
 
+def test_pressing_and_ppda_per_team_equal_statsbombs_raw_counts(landed):
+    """PPDA's definition (Opta, StatsBomb) in StatsBomb's units of Portugal 3-3 Spain: defensive
+    actions (tackles, interceptions, fouls without a card, challenges lost) at x >= 48 (the
+    attacking 60% of 120), the opponent's passes at x <= 72; balls won at x >= 74.4 (62% of 120)."""
+    conn, prefix = landed
+    events = json.loads(gzip.decompress((BUNDLED / "events" / "7576.json.gz").read_bytes()))
+    counts: dict[str, dict[str, int]] = {}
+    for event in events:
+        if event["period"] > 4 or not event.get("location"):
+            continue
+        kind, x = event["type"]["name"], event["location"][0]
+        team = counts.setdefault(event["team"]["name"], dict.fromkeys(("pressures", "defensive", "passes", "won"), 0))
+        team["pressures"] += kind == "Pressure"
+        tackle = kind == "Duel" and event["duel"]["type"]["name"] == "Tackle"
+        foul = kind == "Foul Committed" and "card" not in event.get("foul_committed", {})
+        team["defensive"] += (tackle or foul or kind in ("Interception", "Dribbled Past")) and x >= 48
+        team["passes"] += kind == "Pass" and x <= 72
+        won = kind == "Ball Recovery" or (kind == "Interception" and event["interception"]["outcome"]["name"]
+                                          in ("Won", "Success", "Success In Play", "Success Out", "Success To Team"))
+        team["won"] += won and x >= 74.4
+    with conn.cursor() as cursor:
+        cursor.execute(f"select team, sum(pressures), sum(defensive_actions), sum(opponent_passes), sum(balls_won_high)"
+                       f" from marts.{prefix}team_pressing where match_id = 'statsbomb:7576' group by team")
+        built = {team: tuple(map(int, figures)) for team, *figures in cursor.fetchall()}
+        cursor.execute(f"select distinct on (team) team, ppda_so_far from marts.{prefix}team_pressing"
+                       " where match_id = 'statsbomb:7576' order by team, period desc, window_start_minute desc")
+        ppda = dict(cursor.fetchall())
+    portugal, spain = counts["Portugal"], counts["Spain"]
+    assert built == {
+        "Portugal": (portugal["pressures"], portugal["defensive"], spain["passes"], portugal["won"]),
+        "Spain": (spain["pressures"], spain["defensive"], portugal["passes"], spain["won"]),
+    }
+    assert float(ppda["Portugal"]) == round(spain["passes"] / portugal["defensive"], 2)
+    assert float(ppda["Spain"]) == round(portugal["passes"] / spain["defensive"], 2)
+
+
 def test_the_winner_has_probability_one_at_the_final_whistle(landed):
     conn, prefix = landed
     with conn.cursor() as cursor:
