@@ -27,6 +27,8 @@ LIVE_SELECTOR = "live"
 # Where each freshness check is recorded, in schema streaming (behind STREAMING_TABLE_PREFIX, like the
 # tables it checks): one row per source table with a freshness rule, the newest check only.
 FRESHNESS_TABLE = "source_freshness"
+# A check takes seconds (a max(landed_at) per table); one that hangs (a locked table) must not stop the builds.
+FRESHNESS_TIMEOUT_SECONDS = 300
 FRESHNESS_DDL = """
 CREATE TABLE IF NOT EXISTS {table} (
     source_table text PRIMARY KEY,
@@ -86,6 +88,11 @@ def run_cycle(env: dict[str, str]) -> tuple[bool, float, str]:
     done = subprocess.run(live_build(),
                           cwd=ROOT, env=env, capture_output=True, text=True)
     return done.returncode == 0, time.monotonic() - started, (done.stdout + done.stderr).strip()[-600:]
+
+
+def freshness_due(cycle: int, every: int) -> bool:
+    """Whether cycle `cycle` (from 1) checks freshness: the first, then every `every` cycles."""
+    return (cycle - 1) % every == 0
 
 
 def _threshold(criteria: dict, name: str) -> str | None:
@@ -164,8 +171,11 @@ def check_freshness(env: dict[str, str]) -> list[dict]:
     result, recorded like the others; no result at all is a FreshnessCheckError."""
     with tempfile.TemporaryDirectory(prefix="matchday-freshness-") as folder:
         output = Path(folder) / "sources.json"
-        done = subprocess.run(dbt_command("source", "freshness", "--log-format", "json", "--output", str(output)),
-                              cwd=ROOT, env=env, capture_output=True, text=True)
+        try:
+            done = subprocess.run(dbt_command("source", "freshness", "--log-format", "json", "--output", str(output)),
+                                  cwd=ROOT, env=env, capture_output=True, text=True, timeout=FRESHNESS_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise FreshnessCheckError(f"dbt source freshness took over {FRESHNESS_TIMEOUT_SECONDS} s") from None
         if not output.exists():
             raise FreshnessCheckError(f"dbt source freshness gave no result: {(done.stdout + done.stderr).strip()[-600:]}")
         rows = freshness_rows(json.loads(output.read_text()), failed_tables(done.stdout))
@@ -208,7 +218,7 @@ def main() -> int:
         else:
             # A failed cycle (a test failing, the database restarting) is retried next time.
             log.error("cycle %d failed after %.1f s: %s", cycle, seconds, output)
-        if (cycle - 1) % freshness_every == 0:
+        if freshness_due(cycle, freshness_every):
             # A max(landed_at) per table, but dbt starting and parsing takes 5-15 s on 2 cores: hence every N cycles.
             started = time.monotonic()
             try:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dbt_project.evaluate.landing import create_tables, drop_tables, land
-from dbt_project.transform_loop import FRESHNESS_TABLE, check_freshness
+from dbt_project.transform_loop import FRESHNESS_TABLE, check_freshness, failed_tables, freshness_due, freshness_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "ingest" / "data" / "statsbomb"
@@ -63,3 +63,41 @@ def test_the_loop_records_each_source_tables_freshness_and_survives_empty_and_mi
         with pg_conn.cursor() as cursor:
             cursor.execute(f"drop table if exists streaming.{prefix}{FRESHNESS_TABLE}")
         drop_tables(pg_conn, prefix)
+
+
+def test_freshness_is_checked_on_the_first_cycle_then_every_n():
+    assert [cycle for cycle in range(1, 10) if freshness_due(cycle, 4)] == [1, 5, 9]
+    assert all(freshness_due(cycle, 1) for cycle in range(1, 5))
+
+
+def test_an_empty_table_and_one_dbt_could_not_read_are_errors_without_a_date():
+    # What dbt 1.11 writes: sources.json with the year 1 for an empty table, and the JSON log line of a
+    # table it could not query (which sources.json leaves out).
+    sources = {"results": [
+        {"unique_id": "source.matchday.streaming.live_matches", "status": "warn",
+         "max_loaded_at": "2026-12-01T07:40:41.611448+00:00", "max_loaded_at_time_ago_in_s": 304.0,
+         "snapshotted_at": "2026-12-01T07:45:45.639511+00:00",
+         "criteria": {"warn_after": {"count": 5, "period": "minute"}, "error_after": {"count": 30, "period": "minute"},
+                      "filter": None}},
+        {"unique_id": "source.matchday.streaming.team_momentum_5min", "status": "error",
+         "max_loaded_at": "0001-01-01T00:00:00+00:00", "max_loaded_at_time_ago_in_s": 63931707595.9,
+         "snapshotted_at": "2026-12-01T07:45:46.022832+00:00", "criteria": {"warn_after": {"count": 1, "period": "hour"}}},
+    ]}
+    log = "\n".join([
+        "not json",
+        '{"info": {"name": "LogFreshnessResult"}, "data": {"status": "runtime error", '
+        '"node_info": {"unique_id": "source.matchday.streaming.pipeline_metrics"}}}',
+        '{"info": {"name": "LogFreshnessResult"}, "data": {"status": "warn", '
+        '"node_info": {"unique_id": "source.matchday.streaming.live_matches"}}}',
+    ])
+    rows = {row["source_table"]: row for row in freshness_rows(sources, failed_tables(log))}
+    assert rows["streaming.live_matches"] == {
+        "source_table": "streaming.live_matches", "status": "warn", "max_loaded_at": "2026-12-01T07:40:41.611448+00:00",
+        "age_seconds": 304.0, "warn_after": "5 minutes", "error_after": "30 minutes",
+        "checked_at": "2026-12-01T07:45:45.639511+00:00"}
+    empty = rows["streaming.team_momentum_5min"]
+    assert (empty["status"], empty["max_loaded_at"], empty["age_seconds"]) == ("error", None, None)
+    assert (empty["warn_after"], empty["error_after"]) == ("1 hour", None)
+    unread = rows["streaming.pipeline_metrics"]
+    assert (unread["status"], unread["max_loaded_at"], unread["age_seconds"]) == ("error", None, None)
+    assert unread["checked_at"]
