@@ -27,8 +27,9 @@ from superset_api import SupersetApi, SupersetApiError  # noqa: E402
 REFRESH_SECONDS = 30
 DATABASE = "matchday"
 # Physical datasets: the live marts that dbt builds (tagged `live` in marts.yml), and the
-# pipeline's own tables for its health.
-DATASETS = {**dict.fromkeys(shown_marts(), "marts"), "pipeline_metrics": "streaming", "dead_letter": "streaming"}
+# pipeline's own tables for its health (source_freshness: the transform loop's freshness check).
+DATASETS = {**dict.fromkeys(shown_marts(), "marts"), "pipeline_metrics": "streaming", "dead_letter": "streaming",
+            "source_freshness": "streaming"}
 CREDIT = "Data provided by StatsBomb (StatsBomb open data, replayed as a live feed)."
 LIVE_STATUSES = "(" + ", ".join(f"'{status}'" for status in UNDER_WAY) + ")"
 
@@ -40,10 +41,11 @@ COLUMN_LABELS = {
     "minutes_played": "Minutes", "display_minute": "Time", "category": "Moment", "pass_accuracy": "Pass accuracy %",
     "updated_at": "Updated", "total_points": "Points", "bonus_points": "Bonus", "window_start_minute": "Minute",
     "p_home": "Home team win", "p_draw": "Draw", "p_away": "Away team win",
+    "max_loaded_at": "Newest row landed", "age_seconds": "Age (s)", "checked_at": "Checked",
 }
 WORDS = {"xg": "xG", "bps": "BPS", "ms": "(ms)", "id": "id"}
 # The numbers that are not whole, by the label a fan reads above them (a column's or a metric's).
-NUMBER_FORMATS = {"xG": ".2f", "Pass accuracy %": ".1f"}
+NUMBER_FORMATS = {"xG": ".2f", "Pass accuracy %": ".1f", "Age (s)": ",.0f"}
 
 # How a fan names a match: "Portugal – Spain (15 Jun 2018)", from the scoreboard. It is a calculated
 # column `match` of every dataset with a match_id, so tables show it instead of the provider's id and
@@ -260,6 +262,10 @@ DASHBOARDS = [
                  [metric("Offsets behind", "MAX(kafka_max_offsets_behind)")], ["query_name"], time_grain="PT1M"), 6),
          (series("Dead letters per topic", "dead_letter", "topic", [metric("Dead letters", "COUNT(*)")],
                  kind="bar"), 6)],
+        # The transform loop's newest `dbt source freshness`: how long ago each landed table got a row.
+        [(table("Source freshness", "source_freshness",
+                ["source_table", "status", "age_seconds", "max_loaded_at", "warn_after", "error_after", "checked_at"],
+                "source_table", descending=False, page_length=10), 12)],
     ]),
 ]
 

@@ -18,6 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "superset"))
 
+from dbt_project.transform_loop import check_freshness  # noqa: E402
 from stack import superset as superset_stack  # noqa: E402
 from stack.settings import Settings  # noqa: E402
 from superset_api import SupersetApi  # noqa: E402
@@ -80,7 +81,8 @@ def _run(*command: str) -> None:
 
 @pytest.fixture(scope="session")
 def landed_matches(pg_settings) -> tuple[str, ...]:
-    """Portugal-Spain and Argentina-Ecuador replayed, landed and modelled: replay -> streaming -> dbt build."""
+    """Portugal-Spain and Argentina-Ecuador replayed, landed and modelled: replay -> streaming -> dbt build,
+    then the transform loop's freshness check (the Pipeline health's Source freshness reads it)."""
     landed = {m.split(":")[-1] for m in _finished(pg_settings)}
     if not set(MATCHES) <= landed:
         _run(sys.executable, "-m", "ingest", "replay", "--match-ids", ",".join(MATCHES), "--speed", "0", "--quiet")
@@ -90,4 +92,5 @@ def landed_matches(pg_settings) -> tuple[str, ...]:
         if not set(MATCHES) <= landed:
             pytest.fail(f"After replay, streaming and dbt build, marts.scoreboard has finished matches {sorted(landed)}, "
                         f"not {list(MATCHES)}.")
+    check_freshness(os.environ | {"DBT_PROFILES_DIR": str(ROOT / "dbt_project")})
     return MATCHES

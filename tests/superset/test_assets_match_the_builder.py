@@ -79,3 +79,16 @@ def test_each_exported_dashboards_filters_and_colours_are_the_builders(title):
         built["native_filter_configuration"])
     assert exported["label_colors"] == built["label_colors"]
     assert exported["refresh_frequency"] == built["refresh_frequency"]
+
+
+def test_pipeline_health_shows_the_transform_loops_source_freshness():
+    from dbt_project.transform_loop import freshness_rows
+
+    assert "Source freshness" in _charts_of(DASHBOARDS["Pipeline health"])
+    chart = CHARTS["Source freshness"]
+    dataset = DATASETS[chart["dataset_uuid"]]
+    assert (dataset["schema"], dataset["table_name"], chart["viz_type"]) == ("streaming", "source_freshness", "table")
+    # The dataset's columns are what the loop records, and the table shows the status and the age of each table.
+    recorded = freshness_rows({"results": [{"unique_id": "source.matchday.streaming.match_events", "status": "pass"}]})
+    assert {c["column_name"] for c in dataset["columns"]} == set(recorded[0])
+    assert {"source_table", "status", "age_seconds", "max_loaded_at", "checked_at"} <= set(chart["params"]["all_columns"])

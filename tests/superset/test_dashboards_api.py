@@ -56,8 +56,8 @@ def test_every_chart_of_every_dashboard_returns_data(api, landed_matches, pg_con
                 elif not result["data"] and chart["slice_name"] not in may_be_empty:
                     problems.append(f"{slug} / {chart['slice_name']}: no rows")
     assert not problems, "\n".join(problems)
-    # 4 + 5 + 6 + 2 + 8 charts are specified in superset/build_assets.py.
-    assert counted == 25
+    # 4 + 5 + 6 + 2 + 9 charts are specified in superset/build_assets.py.
+    assert counted == 26
 
 
 def test_live_scoreboard_shows_the_official_results(api, landed_matches):
@@ -108,3 +108,14 @@ def test_tables_name_matches_not_ids(api, landed_matches):
         rows = chart_data(api, chart["id"])[0]["data"]
         assert rows and all("match_id" not in row for row in rows), name
         assert "Portugal – Spain (15 Jun 2018)" in {row["match"] for row in rows}, name
+
+
+def test_source_freshness_shows_each_checked_table_as_the_loop_recorded_it(api, landed_matches, pg_conn):
+    with pg_conn.cursor() as cur:
+        cur.execute("SELECT source_table, status FROM streaming.source_freshness")
+        recorded = dict(cur.fetchall())
+    (chart,) = [c for c in api.list("chart", slice_name="Source freshness")]
+    (result,) = chart_data(api, chart["id"])
+    shown = {row["source_table"]: row["status"] for row in result["data"]}
+    assert shown == recorded and "streaming.match_events" in shown
+    assert set(shown.values()) <= {"pass", "warn", "error"}
