@@ -9,6 +9,7 @@ import json
 import os
 import uuid
 from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,24 @@ def test_pressing_and_ppda_per_team_equal_statsbombs_raw_counts(landed):
     }
     assert float(ppda["Portugal"]) == round(spain["passes"] / portugal["defensive"], 2)
     assert float(ppda["Spain"]) == round(portugal["passes"] / spain["defensive"], 2)
+
+
+def test_match_ratings_follow_the_bonus_points_and_crown_ronaldos_hat_trick(landed):
+    """The rating rule (marts.yml): 6.0 + BPS / 10 between 3 and 10, none under 10 minutes; in
+    Portugal 3-3 Spain, Cristiano Ronaldo's hat-trick is the match's best rating."""
+    conn, prefix = landed
+    with conn.cursor() as cursor:
+        cursor.execute(f"select p.player_name, p.minutes_played, p.rating, f.bps from marts.{prefix}player_performance p"
+                       f" join marts.{prefix}fantasy_points f using (match_id, player_id)"
+                       " where match_id = 'statsbomb:7576'")
+        rows = cursor.fetchall()
+    assert len(rows) >= 28
+    for name, minutes, rating, bps in rows:
+        exact = min(Decimal(10), max(Decimal(3), 6 + Decimal(bps) / 10))
+        expected = None if minutes < 10 else exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        assert rating == expected, name
+    ratings = {name: rating for name, _, rating, _ in rows if rating is not None}
+    assert ratings["Cristiano Ronaldo dos Santos Aveiro"] == max(ratings.values()) == 10
 
 
 def test_the_winner_has_probability_one_at_the_final_whistle(landed):
