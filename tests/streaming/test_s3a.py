@@ -1,6 +1,7 @@
 """Checkpoints and the Parquet cold store on s3a://, against a real S3 server (moto's, on a local
 port): the landing job runs through `python -m streaming submit-command`'s spark-submit, with
-hadoop-aws from SPARK_S3A_JARS_DIR (`make spark-s3a-jars`), and its objects are read back with boto3."""
+hadoop-aws from SPARK_S3A_JARS_DIR (`make spark-s3a-jars`), twice (the second run resumes from
+the checkpoints on the server), and its objects are read back with boto3."""
 
 from __future__ import annotations
 
@@ -75,9 +76,15 @@ def test_checkpoints_and_parquet_on_s3a_through_spark_submit(pipeline, s3_server
     assert printed.returncode == 0, printed.stderr
     command = shlex.split(printed.stdout)
     assert Path(command[0]).name == "spark-submit" and "hadoop-aws" in command[command.index("--jars") + 1]
-    with pipeline.log.open("a") as log:
-        submitted = subprocess.run(command, env=pipeline.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, timeout=900)
-    assert submitted.returncode == 0, pipeline.log_tail()
+
+    def submit() -> None:
+        with pipeline.log.open("a") as log:
+            submitted = subprocess.run(command, env=pipeline.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, timeout=900)
+        assert submitted.returncode == 0, pipeline.log_tail()
+
+    submit()
+    # A second run resumes from the checkpoints on the server: nothing is read, or written, twice.
+    submit()
 
     client = s3_server["client"]
     expected = source_counts([MATCH])
