@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 NIFI ?= $(NIFI_ENABLED)
 NIFI_FLAG = $(if $(filter 1 true yes,$(NIFI)),--nifi)
 
-.PHONY: help setup system-deps system-deps-test up up-postgres down status nifi demo test test-unit streaming backfill purge alerts transform transform-loop evaluate lint bench bench-short
+.PHONY: help setup system-deps system-deps-test up up-postgres down status nifi demo test test-unit streaming streaming-submit spark-s3a-jars backfill purge alerts transform transform-loop evaluate lint bench bench-short
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
@@ -34,6 +34,8 @@ help:
 	@echo "make up-postgres     PostgreSQL only: all that the dbt targets (transform, evaluate) need"
 	@echo "make nifi            start NiFi and deploy the football-data flow (nifi/) into it"
 	@echo "make streaming | backfill | purge     the Spark landing job"
+	@echo "make streaming-submit   the landing job through pyspark's spark-submit (SUBMIT_ARGS=--available-now)"
+	@echo "make spark-s3a-jars  hadoop-aws and the AWS SDK bundle (~690 MB) for checkpoints on s3a://"
 	@echo "make alerts          goals, red cards, VAR and results to ALERTS_WEBHOOK_URL and the log"
 	@echo "make transform | transform-loop | evaluate | lint    dbt"
 	@echo "make bench | bench-short      benchmarks on the local stack -> bench.json"
@@ -95,6 +97,16 @@ demo: up
 streaming: up
 	@$(PY) -m streaming run
 
+# the same job through spark-submit, e.g. SUBMIT_ARGS=--available-now (README, "On a Spark cluster")
+SUBMIT_ARGS ?=
+streaming-submit: up
+	@eval "$$($(PY) -m streaming submit-command $(SUBMIT_ARGS))"
+
+# Hadoop's S3A file system for STREAMING_CHECKPOINT_DIR=s3a://... into .stack/jars/spark-s3a
+# (apart from `make up`'s jars: the AWS SDK bundle alone is 686 MB)
+spark-s3a-jars:
+	@mvn -q -B -f stack/maven/spark-s3a/pom.xml dependency:copy-dependencies
+
 # land everything in Kafka now, then exit
 backfill: up
 	@$(PY) -m streaming run --available-now
@@ -133,7 +145,7 @@ lint: $(VENV)/.installed
 	@$(VENV)/bin/sqlfluff lint dbt_project/models
 
 test: NIFI = 1
-test: system-deps-test up lint
+test: system-deps-test up lint spark-s3a-jars
 	@$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
 
 # Markers (pytest.ini): what a test needs. These need nothing but the virtualenv.

@@ -1,4 +1,4 @@
-"""Command line: `python -m streaming run|migrate|purge|ddl|alerts`; errors end in one sentence, no trace."""
+"""Command line: `python -m streaming run|submit-command|migrate|purge|ddl|alerts`; errors end in one sentence, no trace."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="land the topics in PostgreSQL and Parquet")
     run.add_argument("--available-now", action="store_true", help="process everything in Kafka, then exit")
     run.add_argument("--master", help="Spark master URL (default SPARK_MASTER, else local[*])")
+    submit = commands.add_parser("submit-command", help="print the spark-submit command that runs the landing job")
+    submit.add_argument("--available-now", action="store_true", help="process everything in Kafka, then exit")
+    submit.add_argument("--master", help="Spark master URL (default SPARK_MASTER, else local[*])")
     commands.add_parser("migrate", help="create the tables of schema streaming")
     purge = commands.add_parser("purge", help="delete hot rows older than the retention")
     purge.add_argument("--days", type=int, help="retention in days (default STREAMING_HOT_RETENTION_DAYS)")
@@ -39,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         from . import job
 
         job.run(settings.with_overrides(spark_master=args.master), args.available_now)
+    elif args.command == "submit-command":
+        import shlex
+
+        from . import spark_submit
+
+        print(shlex.join(spark_submit.command(settings.with_overrides(spark_master=args.master), args.available_now)))
     elif args.command == "migrate":
         from . import job
 

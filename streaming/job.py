@@ -27,6 +27,14 @@ def spark_jars(settings: Settings) -> list[Path]:
         raise StreamingError(
             f"Spark's Kafka connector is not in {settings.spark_jars_dir}: run `make up` (it fetches Spark's Kafka connector) or set SPARK_JARS_DIR."
         )
+    if settings.checkpoint_dir.startswith("s3a://"):
+        s3a = sorted(settings.spark_s3a_jars_dir.glob("*.jar"))
+        if not any(j.name.startswith("hadoop-aws-") for j in s3a):
+            raise StreamingError(
+                f"STREAMING_CHECKPOINT_DIR is on s3a://, but hadoop-aws is not in {settings.spark_s3a_jars_dir}: run "
+                "`make spark-s3a-jars` (about 690 MB, mostly the AWS SDK) or set SPARK_S3A_JARS_DIR."
+            )
+        jars += s3a
     return jars
 
 

@@ -40,6 +40,8 @@ class Settings:
     spark_master: str
     spark_jars_dir: Path
     spark_driver_memory: str
+    # Hadoop's S3A file system (hadoop-aws and the AWS SDK bundle), added when checkpoints are on s3a://.
+    spark_s3a_jars_dir: Path = ROOT / ".stack" / "jars" / "spark-s3a"
     max_message_bytes: int = 65536  # a longer Kafka message is a dead letter, unparsed
     # Any Spark setting, from a spark-defaults.conf-style file (SPARK_CONF_FILE); applied last.
     spark_conf: tuple[tuple[str, str], ...] = ()
@@ -94,6 +96,7 @@ class Settings:
             spark_master=get("SPARK_MASTER", "local[*]"),
             spark_jars_dir=Path(get("SPARK_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark"))),
             spark_driver_memory=get("SPARK_DRIVER_MEMORY", "2g"),
+            spark_s3a_jars_dir=Path(get("SPARK_S3A_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark-s3a"))),
             max_message_bytes=integer("STREAMING_MAX_MESSAGE_BYTES", 65536, 1024),
             postgres_retry_seconds=integer("STREAMING_POSTGRES_RETRY_SECONDS", 120, 0),
             spark_conf=spark_conf_file(get("SPARK_CONF_FILE", "")),
