@@ -31,9 +31,14 @@ def live_models(marts_yml: Path = MARTS_YML, intermediate_yml: Path = INTERMEDIA
 
 
 def shown_marts(marts_yml: Path = MARTS_YML) -> tuple[str, ...]:
-    """The live marts Superset shows: all but those whose `meta` says `dashboards: false` (a
-    mart that only feeds others, such as team_ratings for win_probability)."""
-    return tuple(
-        model["name"] for model in _live_models(marts_yml)
-        if ((model.get("config") or {}).get("meta") or {}).get("dashboards", True)
-    )
+    """The marts Superset shows, in the order marts.yml lists them: the live marts but those whose
+    `meta` says `dashboards: false` (a mart that only feeds others, such as team_ratings for
+    win_probability), and the marts whose `meta` says `dashboards: true` (views on the hot tables,
+    live without the loop, such as player_heat_map)."""
+    shown = []
+    for model in yaml.safe_load(marts_yml.read_text())["models"]:
+        config = model.get("config") or {}
+        live = LIVE_TAG in config.get("tags", [])
+        if (config.get("meta") or {}).get("dashboards", live):
+            shown.append(model["name"])
+    return tuple(shown)

@@ -45,7 +45,8 @@ COLUMN_LABELS = {
 }
 WORDS = {"xg": "xG", "bps": "BPS", "ms": "(ms)", "id": "id"}
 # The numbers that are not whole, by the label a fan reads above them (a column's or a metric's).
-NUMBER_FORMATS = {"xG": ".2f", "Pass accuracy %": ".1f", "Age (s)": ",.0f"}
+NUMBER_FORMATS = {"xG": ".2f", "Pass accuracy %": ".1f", "Age (s)": ",.0f", "Rating": ".1f", "PPDA": ".1f",
+                  "Possession %": ".0f"}
 
 # How a fan names a match: "Portugal – Spain (15 Jun 2018)", from the scoreboard. It is a calculated
 # column `match` of every dataset with a match_id, so tables show it instead of the provider's id and
@@ -164,6 +165,21 @@ def bubble(name: str, dataset: str, entity: str, series_column: str, x: dict, y:
     return Chart(name, dataset, "bubble_v2", form, [query])
 
 
+def heat_map(name: str, dataset: str, x: str, y: str, value: dict, where: str, limit: int = 1000) -> Chart:
+    """A grid of cells (x, y) shaded by a metric, of the rows `where` says: where on the pitch, as
+    the fans' apps draw it."""
+    adhoc = [{"expressionType": "SQL", "sqlExpression": where, "clause": "WHERE"}]
+    form = _common("heatmap_v2", x_axis=x, groupby=[y], metric=value, row_limit=limit, sort_x_axis="alpha_asc",
+                   sort_y_axis="alpha_asc", normalize_across="heatmap", show_legend=True, show_values=False,
+                   xscale_interval=1, yscale_interval=1, left_margin="auto", bottom_margin="auto",
+                   y_axis_format="SMART_NUMBER")
+    form["adhoc_filters"] = adhoc
+    query = {"columns": [x, y], "metrics": [value], "orderby": [[x, True], [y, True]], "row_limit": limit,
+             "extras": {"having": "", "where": f"({where})"}}
+    post = [{"operation": "rank", "options": {"metric": value["label"], "group_by": None}}]
+    return Chart(name, dataset, "heatmap_v2", form, [query], post)
+
+
 def big_number(name: str, dataset: str, value: dict, subheader: str = "") -> Chart:
     form = _common("big_number_total", metric=value, subheader=subheader, header_font_size=0.4,
                    subheader_font_size=0.15, y_axis_format="SMART_NUMBER")
@@ -213,9 +229,17 @@ DASHBOARDS = [
                  [metric("Momentum", "AVG(momentum_index)")], ["team"], kind="bar"), 6),
          (bubble("Shot map", "shot_xg", "event_id", "team",
                  metric("x", "MAX(location_x)"), metric("y", "MAX(location_y)"), metric("xG", "SUM(xg)")), 6)],
+        # Possession by the share of passes per window; pressing by PPDA over the match so far (low = intense).
+        [(series("Possession per 5 minutes", "team_momentum", "window_start_minute",
+                 [metric("Possession %", "AVG(possession)")], ["team"], y_axis_bounds=[0, 100]), 6),
+         (series("Pressing: PPDA so far", "team_pressing", "window_start_minute",
+                 [metric("PPDA", "AVG(ppda_so_far)")], ["team"]), 6)],
+        # Each team attacks from zone 1 (its own goal line) to zone 10, left to right.
+        [(heat_map(f"{side.title()} team touches", "player_heat_map", "x_zone", "y_zone",
+                   metric("Touches", "SUM(touches)"), f"team_side = '{side}'"), 6) for side in ("home", "away")],
         [(leaders("Players in this match", "player_performance", ["player_name", "team"],
-                  [metric("Minutes", "MAX(minutes_played)"), metric("Goals", "SUM(goals)"),
-                   metric("Assists", "SUM(assists)"), metric("Shots", "SUM(shots)"), metric("xG", "SUM(xg)"),
+                  [metric("Rating", "MAX(rating)"), metric("Minutes", "MAX(minutes_played)"),
+                   metric("Goals", "SUM(goals)"), metric("Assists", "SUM(assists)"), metric("Shots", "SUM(shots)"), metric("xG", "SUM(xg)"),
                    metric("Passes completed", "SUM(passes_completed)"), metric("Tackles", "SUM(tackles)")],
                   page_length=40), 12)],
     ], match_filter=True, label_colours=WIN_PROBABILITY_COLOURS),
@@ -233,9 +257,9 @@ DASHBOARDS = [
          (leaders("Tackles and interceptions", "player_performance", ["player_name", "team"],
                   [metric("Tackles", "SUM(tackles)"), metric("Interceptions", "SUM(interceptions)")]), 6)],
         [(table("Per match", "player_performance",
-                [MATCH, "player_name", "team", "minutes_played", "goals", "assists", "shots", "shots_on_target",
-                 "xg", "passes_completed", "pass_accuracy", "tackles", "interceptions", "yellow_cards", "red_cards"],
-                "xg"), 12)],
+                [MATCH, "player_name", "team", "rating", "minutes_played", "goals", "assists", "shots",
+                 "shots_on_target", "xg", "passes_completed", "pass_accuracy", "tackles", "interceptions",
+                 "yellow_cards", "red_cards"], "rating"), 12)],
     ]),
     Dashboard("Fantasy live", "fantasy-live", [
         [(leaders("Top performers", "fantasy_points", ["player_name", "team"],
