@@ -52,6 +52,9 @@ class KafkaSettings:
     sasl_password: str = field(default="", repr=False)
     ssl_ca_location: str = ""
     topics: Topics = Topics()
+    # A Confluent-compatible Schema Registry: when set, producers register the contracts and send
+    # the JSON Schema serializer's wire format; empty, plain JSON.
+    schema_registry_url: str = ""
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -74,6 +77,7 @@ class KafkaSettings:
             sasl_password=env.get("KAFKA_SASL_PASSWORD", "") or "",
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
             topics=Topics(**topic_names(env)),
+            schema_registry_url=get("SCHEMA_REGISTRY_URL", ""),
             **extra,
         )
         settings.check()
