@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +13,6 @@ import pytest
 from ingest import contracts, schema_registry
 from ingest.producer import MatchProducer
 from ingest.settings import KafkaSettings
-from stack import schema_registry as local_registry
 
 from tests.kafka_reading import read_to_end
 
@@ -24,44 +21,22 @@ pytestmark = pytest.mark.integration
 MESSAGES = Path(__file__).resolve().parents[1] / "streaming" / "data" / "statsbomb-7525-messages.jsonl.gz"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def registry_url():
-    """The stack's registry: the one SCHEMA_REGISTRY_URL names on this machine, else one of our own
-    on a free port for this session, stopped after it."""
-    configured = os.environ.get("SCHEMA_REGISTRY_URL", "")
-    if local_registry.local_port(configured) is not None and local_registry.healthy(local_registry.local_port(configured)):
-        yield configured.rstrip("/")
-        return
-    url = f"http://localhost:{free_port()}{local_registry.CCOMPAT_PATH}"
-    local_registry.start(url)
-    try:
-        yield url
-    finally:
-        local_registry.stop()
-
-
 def real_messages(topic: str, count: int) -> list[dict]:
     with gzip.open(MESSAGES, "rt") as lines:
         return [m for m in map(json.loads, lines) if m["topic"] == topic][:count]
 
 
-def test_producer_registers_the_contract_and_writes_the_wire_format(kafka_config, new_topic, registry_url):
+def test_producer_registers_the_contract_and_writes_the_wire_format(kafka_config, new_topic, schema_registry_url):
     events_topic = new_topic("match-events")
     settings = replace(KafkaSettings.from_env().with_topics(match_events=events_topic, dead_letters=new_topic("dead-letters")),
-                       schema_registry_url=registry_url)
+                       schema_registry_url=schema_registry_url)
     sent = real_messages("match-events", 5)
     producer = MatchProducer(settings)
     for message in sent:
         assert producer.send("match-events", message["key"], message["value"])
     producer.flush()
 
-    registered = schema_registry.SchemaRegistry(registry_url).latest(f"{events_topic}-value")
+    registered = schema_registry.SchemaRegistry(schema_registry_url).latest(f"{events_topic}-value")
     assert json.loads(registered["schema"]) == contracts.load_schema("match-events")
 
     received = read_to_end(kafka_config, events_topic)
