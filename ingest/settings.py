@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 from typing import Callable, Mapping, TypeVar
+from urllib.parse import urlsplit
 
 from ingest import vocabulary
 from ingest.errors import ConfigError, PostgresUnreachableError
@@ -59,6 +60,10 @@ class KafkaSettings:
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
         shown["sasl_password"] = "***" if self.sasl_password else ""
+        # A registry address may carry credentials (https://key:secret@host): the secret is masked.
+        parts = urlsplit(self.schema_registry_url)
+        if parts.password:
+            shown["schema_registry_url"] = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
         return "KafkaSettings(" + ", ".join(f"{name}={value!r}" for name, value in shown.items()) + ")"
 
     @classmethod

@@ -30,3 +30,9 @@ def test_schema_registry_url_is_read_with_the_kafka_settings():
     assert KafkaSettings.from_env({}).schema_registry_url == ""
     url = "http://localhost:8081/apis/ccompat/v7"
     assert KafkaSettings.from_env({"SCHEMA_REGISTRY_URL": f" {url} "}).schema_registry_url == url
+
+
+def test_a_secret_in_the_registry_address_is_not_shown():
+    settings = KafkaSettings.from_env({"SCHEMA_REGISTRY_URL": "https://key:s3cret@registry.example.org"})
+    assert "s3cret" not in repr(settings)
+    assert "https://key:***@registry.example.org" in repr(settings)
