@@ -44,3 +44,7 @@ class SourceDataError(IngestError):
 
 class DeliveryError(IngestError):
     """Kafka did not confirm the delivery of some messages."""
+
+
+class SchemaRegistryError(IngestError):
+    """The schema registry (SCHEMA_REGISTRY_URL) could not be reached or refused a contract."""

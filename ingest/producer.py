@@ -16,7 +16,7 @@ from typing import Any
 
 from confluent_kafka import KafkaError, Producer
 
-from ingest import contracts, kafka_probe
+from ingest import contracts, kafka_probe, schema_registry
 from ingest.errors import BrokerRefusedError, BrokerUnreachableError, DeliveryError
 from ingest.settings import KafkaSettings
 
@@ -49,7 +49,8 @@ class DeliveryReport:
 
 
 class MatchProducer:
-    """Produces JSON messages keyed by match id to the topics of `settings`."""
+    """Produces JSON messages keyed by match id to the topics of `settings`; with a schema registry
+    (`settings.schema_registry_url`), in its wire format. Dead letters stay as they came."""
 
     def __init__(self, settings: KafkaSettings, *, name: str = "ingest.replay", linger_ms: int = 20,
                  compression: str = "lz4") -> None:
@@ -69,6 +70,15 @@ class MatchProducer:
             "queue.buffering.max.messages": 200_000,
         })
         self.stopping = threading.Event()
+        self._registry = schema_registry.SchemaRegistry(settings.schema_registry_url) if settings.schema_registry_url else None
+        self._schema_ids: dict[str, int] = {}  # topic -> id of its contract in the registry
+
+    def _schema_id(self, contract: str, topic: str) -> int:
+        """The registry's id of a contract under `<topic>-value`, registered on first use."""
+        if topic not in self._schema_ids:
+            subject = schema_registry.subject_of(topic)
+            self._schema_ids[topic] = self._registry.register(subject, contracts.load_schema(contract))
+        return self._schema_ids[topic]
 
     def _on_delivery(self, error: KafkaError | None, message) -> None:
         if error is None:
@@ -98,6 +108,8 @@ class MatchProducer:
             drift = contracts.drift(contract, value)
             if drift:
                 self.report.drifted[topic] += 1
+            if self._registry is not None:
+                payload = schema_registry.frame(self._schema_id(contract, topic), payload)
             self._produce(topic, key, payload, [("schema_drift", drift.encode())] if drift else None)
             return True
         self.dead_letter(contract, key, payload, reason)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 from typing import Callable, Mapping, TypeVar
+from urllib.parse import urlsplit
 
 from ingest import vocabulary
 from ingest.errors import ConfigError, PostgresUnreachableError
@@ -52,10 +53,17 @@ class KafkaSettings:
     sasl_password: str = field(default="", repr=False)
     ssl_ca_location: str = ""
     topics: Topics = Topics()
+    # A Confluent-compatible Schema Registry: when set, producers register the contracts and send
+    # the JSON Schema serializer's wire format; empty, plain JSON.
+    schema_registry_url: str = ""
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
         shown["sasl_password"] = "***" if self.sasl_password else ""
+        # A registry address may carry credentials (https://key:secret@host): the secret is masked.
+        parts = urlsplit(self.schema_registry_url)
+        if parts.password:
+            shown["schema_registry_url"] = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
         return "KafkaSettings(" + ", ".join(f"{name}={value!r}" for name, value in shown.items()) + ")"
 
     @classmethod
@@ -74,6 +82,7 @@ class KafkaSettings:
             sasl_password=env.get("KAFKA_SASL_PASSWORD", "") or "",
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION", ""),
             topics=Topics(**topic_names(env)),
+            schema_registry_url=get("SCHEMA_REGISTRY_URL", ""),
             **extra,
         )
         settings.check()

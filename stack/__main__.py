@@ -7,7 +7,7 @@ import sys
 
 from matchday import add_version_flag
 
-from . import StackError, envfile, kafka, nifi, pipeline, postgres, superset
+from . import StackError, envfile, kafka, nifi, pipeline, postgres, schema_registry, superset
 from .cli import command
 from .settings import Settings
 
@@ -30,6 +30,8 @@ def up(settings: Settings, with_superset: bool, with_nifi: bool = False) -> None
     created = kafka.create_topics(settings.kafka)
     print(f"kafka: topics {', '.join(settings.kafka.topics)}"
           + (f" (created {', '.join(created)})" if created else " (all present)"), flush=True)
+    if settings.kafka.schema_registry_url:
+        print(f"schema registry: {schema_registry.start(settings.kafka.schema_registry_url)}", flush=True)
     if with_superset:
         superset_settings = superset.SupersetSettings.from_env()
         print(f"superset: {superset.start(superset_settings, settings.postgres)}", flush=True)
@@ -47,6 +49,7 @@ def down() -> None:
             print(f"{name}: {stopped}", flush=True)
     print(f"nifi: {nifi.shutdown()}", flush=True)
     print(f"superset: {superset.shutdown()}", flush=True)
+    print(f"schema registry: {schema_registry.stop()}", flush=True)
     print(f"kafka: {kafka.shutdown()}", flush=True)
     print(f"postgres: {postgres.shutdown()}", flush=True)
 

@@ -12,7 +12,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, MapType, StringType, StructType
 
-from ingest import vocabulary
+from ingest import schema_registry, vocabulary
 
 from .schemas import Contract, FieldCheck
 
@@ -213,13 +213,22 @@ def schema_drift(contract: Contract, doc: str = "_doc", raw: str = "raw") -> Col
     return F.nullif(F.concat_ws("; ", *notes), F.lit(""))
 
 
+def message_json(value: Column) -> Column:
+    """The JSON bytes of a Kafka value: without the Schema Registry wire format's header (a zero
+    byte and the schema id) when the producer wrote one; plain JSON never starts with a zero byte."""
+    header = schema_registry.HEADER.size
+    framed = (F.length(value) >= header) & (F.substring(value, 1, 1) == F.lit(bytearray([schema_registry.MAGIC_BYTE])))
+    return F.when(framed, F.substring(value, header + 1, 1 << 30)).otherwise(value)
+
+
 # What a dead letter keeps of a message over the size limit: enough to recognise it.
 OVERSIZED_PAYLOAD_CHARS = 1024
 
 
 def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int | None = None) -> DataFrame:
     """Kafka rows -> typed rows with `raw`, `reason` (null when valid), `schema_drift` (null
-    unless a valid message goes beyond its contract) and Kafka metadata.
+    unless a valid message goes beyond its contract) and Kafka metadata. Values may be plain JSON
+    or in the Schema Registry's wire format (`raw` is the JSON either way).
 
     Messages that pass a cheap test (signature regex and value rules on the typed fields) are
     valid without more work; only the others go through `with_reason`, which costs a sub-value,
@@ -232,7 +241,7 @@ def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int |
         F.col("offset").alias("kafka_offset"),
         F.col("timestamp").alias("kafka_timestamp"),
         F.col("key").cast("string").alias("kafka_key"),
-        F.col("value").cast("string").alias("_message"),
+        message_json(F.col("value")).cast("string").alias("_message"),
         F.length(F.col("value")).alias("_bytes"),
     )
     oversized = F.lit(False) if max_message_bytes is None else F.coalesce(F.col("_bytes") > max_message_bytes, F.lit(False))

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 # Fixtures that reach a service of the running stack: a test using one is `integration`.
 SERVICE_FIXTURES = {"kafka_config", "new_topic", "pg_settings", "pg_conn", "sasl_ssl_env", "sasl_ssl_config", "pipeline",
-                    "superset", "superset_api", "landed_matches", "dbt_seeds"}
+                    "superset", "superset_api", "landed_matches", "dbt_seeds", "schema_registry_url"}
 
 
 # Unset variables come from .env (else .env.example), as the Makefile exports them.
@@ -138,3 +138,27 @@ def dbt_seeds() -> None:
     done = subprocess.run([str(Path(sys.executable).with_name("dbt")), "seed", "--quiet"], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+@pytest.fixture(scope="session")
+def schema_registry_url():
+    """A Confluent-compatible schema registry: the one SCHEMA_REGISTRY_URL names on this machine
+    when it runs, else the stack's (stack/schema_registry.py) on a free port, stopped after the session."""
+    import socket
+
+    from stack import schema_registry
+
+    configured = os.environ.get("SCHEMA_REGISTRY_URL", "")
+    port = schema_registry.local_port(configured)
+    if port is not None and schema_registry.healthy(port):
+        yield configured.rstrip("/")
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://localhost:{port}{schema_registry.CCOMPAT_PATH}"
+    schema_registry.start(url)
+    try:
+        yield url
+    finally:
+        schema_registry.stop()

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.schema_registry import unframe
 from ingest.vocabulary import PERIOD_END_MINUTE, SHOOTOUT_PERIOD
 
 from ..errors import AlertError
@@ -68,9 +69,11 @@ class MatchMemory:
 
 
 def decode(raw: bytes | str | None) -> dict[str, Any]:
-    """The JSON object of a Kafka message value."""
+    """The JSON object of a Kafka message value (plain JSON, or in the Schema Registry's wire format)."""
     if raw is None:
         raise MalformedMessage("the message has no value")
+    if isinstance(raw, bytes):
+        raw = unframe(raw)[1]
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:

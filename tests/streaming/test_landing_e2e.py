@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from confluent_kafka import Producer
 
-from pipeline import bad_messages, contract_breaks, kill_at, official_results, source_counts
+from pipeline import bad_messages, contract_breaks, kill_at, official_results, read_topic, source_counts
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -38,6 +38,18 @@ def test_every_replayed_event_lands_once_in_postgres_and_parquet(pipeline):
     assert {"land-match_events", "land-live_matches", "team-momentum-5min"} <= names
     # The log is ours to read: the Python-JVM bridge's per-call chatter stays out of it.
     assert "py4j.clientserver INFO" not in pipeline.log.read_text()
+
+
+def test_a_replay_in_the_schema_registry_wire_format_lands_once(pipeline, schema_registry_url):
+    pipeline.env["SCHEMA_REGISTRY_URL"] = schema_registry_url
+    pipeline.replay(MATCHES[:1])
+    values = read_topic(pipeline.topics["match_events"])
+    assert values and all(value[0] == 0 for value in values)
+    pipeline.run_available_now()
+    assert_exactly_once(pipeline, source_counts(MATCHES[:1]))
+    assert pipeline.rows("SELECT count(*) FROM {dead_letter}") == [(0,)]
+    snapshots = read_topic(pipeline.topics["live_matches"])
+    assert pipeline.rows("SELECT count(*) FROM {live_matches}") == [(len(snapshots),)]
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from pyspark.sql import functions as F
 
+from ingest import schema_registry
 from streaming import transforms
 from streaming.schemas import load_contract
 
@@ -132,6 +133,17 @@ def test_typed_columns_hold_the_message_values(spark, contracts_dir, russia_saud
     assert row.home_team_id == 796 and row.status == "SCHEDULED" and row.period is None
     assert json.loads(row.raw) == first
     assert re.fullmatch(r"[0-9a-f-]{36}", row.event_id)
+
+
+def test_messages_in_the_schema_registry_wire_format_land_like_plain_json(spark, contracts_dir, russia_saudi_messages):
+    documents = [m["value"] for m in russia_saudi_messages if m["topic"] == "match-events"][:20]
+    plain = [json.dumps(d).encode() for d in documents]
+    framed = [schema_registry.frame(7, p) for p in plain]
+    contract = load_contract(contracts_dir, "match-events")
+    rows = transforms.validate(kafka_rows(spark, "match-events", framed + plain), contract).collect()
+    assert [r.reason for r in rows] == [None] * 40
+    assert [json.loads(r.raw) for r in rows] == documents + documents
+    assert [r.event_id for r in rows[:20]] == [d["event_id"] for d in documents]
 
 
 @pytest.mark.parametrize("topic", ["live-matches", "match-events", "player-live-stats", "team-live-stats"])
