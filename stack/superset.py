@@ -1,7 +1,8 @@
 """Apache Superset for the stack: bootstrap its metadata and assets, run it with gunicorn on localhost.
 
 The bootstrap is safe to run again: migrations, roles, the admin user, the dashboards
-imported from superset/assets/ and the `matchday` connection as the read-only role.
+imported from superset/assets/, the `matchday` connection as the read-only role, and the
+`Analyst` role with its user (superset/roles.py).
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ VENV = Path(os.environ.get("SUPERSET_VENV") or ROOT / ".venv-superset")
 CONFIG = ROOT / "superset" / "superset_config.py"
 ASSETS = ROOT / "superset" / "assets"
 IMPORTER = ROOT / "superset" / "import_assets.py"
+ROLES = ROOT / "superset" / "roles.py"
 PID_FILE = SUPERSET_DIR / "gunicorn.pid"
 LOG_FILE = SUPERSET_DIR / "superset.log"
 SECRET_KEY_FILE = SUPERSET_DIR / "secret_key"
 ADMIN_PASSWORD_FILE = SUPERSET_DIR / "admin_password"
-# Hash of the assets last imported: a running Superset re-imports them only when they changed.
+ANALYST_PASSWORD_FILE = SUPERSET_DIR / "analyst_password"
+# Hash of the assets and roles last applied: a running Superset re-imports them only when they changed.
 ASSETS_STAMP = SUPERSET_DIR / "assets.sha256"
 # gunicorn runs with --chdir here; the path in its command line identifies our process.
 MARKER = str(SUPERSET_DIR)
@@ -51,6 +54,8 @@ class SupersetSettings:
     secret_key: str = field(repr=False)
     metadata_uri: str = field(default="", repr=False)
     bind_address: str = "127.0.0.1"
+    analyst_user: str = "analyst"
+    analyst_password: str = field(default="", repr=False)
 
     @property
     def url(self) -> str:
@@ -75,6 +80,8 @@ class SupersetSettings:
             secret_key=env.get("SUPERSET_SECRET_KEY") or generated(SECRET_KEY_FILE, 42),
             metadata_uri=env.get("SUPERSET_METADATA_URI") or "",
             bind_address=_bind_address(env.get("SUPERSET_BIND_ADDRESS") or "127.0.0.1"),
+            analyst_user=env.get("SUPERSET_ANALYST_USER") or "analyst",
+            analyst_password=env.get("SUPERSET_ANALYST_PASSWORD") or generated(ANALYST_PASSWORD_FILE, 18),
         )
 
 
@@ -117,11 +124,13 @@ def _executable(name: str) -> str:
     return str(path)
 
 
-def _cli(settings: SupersetSettings, *args: str, what: str, program: str = "superset") -> str:
+def _cli(settings: SupersetSettings, *args: str, what: str, program: str = "superset",
+         extra_env: Mapping[str, str] | None = None) -> str:
     """Run one `superset` CLI command (or a script with Superset's `python`); its output goes to
     the log, a failure names the step."""
     SUPERSET_DIR.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([_executable(program), *args], env=_env(settings), capture_output=True, text=True,
+    result = subprocess.run([_executable(program), *args], env=_env(settings) | dict(extra_env or {}),
+                            capture_output=True, text=True,
                             cwd=SUPERSET_DIR)
     output = result.stdout + result.stderr
     with open(LOG_FILE, "a") as log:
@@ -133,7 +142,7 @@ def _cli(settings: SupersetSettings, *args: str, what: str, program: str = "supe
 
 
 def _mask(text: str, settings: SupersetSettings) -> str:
-    for secret in (settings.admin_password, settings.secret_key):
+    for secret in (settings.admin_password, settings.secret_key, settings.analyst_password):
         if secret:
             text = text.replace(secret, "********")
     return text
@@ -144,6 +153,7 @@ def assets_digest() -> str:
     for path in sorted(ASSETS.rglob("*.yaml")):
         digest.update(str(path.relative_to(ASSETS)).encode())
         digest.update(path.read_bytes())
+    digest.update(ROLES.read_bytes())
     return digest.hexdigest()
 
 
@@ -194,7 +204,16 @@ def import_assets(settings: SupersetSettings, postgres: PostgresSettings) -> Non
             bundle.unlink(missing_ok=True)
     # The connection as .env has it now, also without dashboards to import (then this creates it).
     _cli(settings, "set-database-uri", "-d", DATABASE_NAME, "-u", uri, what="setting the matchday connection")
+    apply_roles(settings)
     ASSETS_STAMP.write_text(assets_digest() + "\n")
+
+
+def apply_roles(settings: SupersetSettings) -> None:
+    """The `Analyst` role, exactly as superset/roles.py lists it, and the analyst user; after the
+    import, since the role's database access names the `matchday` connection. The password goes
+    through the environment, never the command line."""
+    _cli(settings, str(ROLES), settings.analyst_user, DATABASE_NAME, what="applying the Analyst role",
+         program="python", extra_env={"SUPERSET_ANALYST_PASSWORD": settings.analyst_password})
 
 
 def bootstrap(settings: SupersetSettings, postgres: PostgresSettings) -> None:

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from flask_appbuilder.security.manager import AUTH_DB, AUTH_LDAP, AUTH_OAUTH, AUTH_REMOTE_USER
+
 _STACK_DIR = Path(os.environ.get("MATCHDAY_STACK_DIR") or Path(__file__).resolve().parent.parent / ".stack")
 # Superset's own documented placeholder: refused everywhere.
 _KNOWN_DEFAULTS = {"", "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET", "thisISaSECRET_1234", "\2\1thisismyscretkey\1\2\\e\\y\\y\\h"}
@@ -17,6 +19,17 @@ if SECRET_KEY in _KNOWN_DEFAULTS or len(SECRET_KEY) < 32:
         "matchday superset: SUPERSET_SECRET_KEY is empty, a known default or shorter than 32 characters: "
         "set it to a long random string (openssl rand -base64 42) in .env."
     )
+
+# Who may log in: Superset's own users (db, the default), or a directory or identity provider,
+# which needs its own settings here (AUTH_LDAP_SERVER, OAUTH_PROVIDERS; see Flask-AppBuilder's docs).
+_AUTH_TYPES = {"db": AUTH_DB, "ldap": AUTH_LDAP, "oauth": AUTH_OAUTH, "remote_user": AUTH_REMOTE_USER}
+_auth_type = (os.environ.get("SUPERSET_AUTH_TYPE") or "db").strip().lower()
+if _auth_type not in _AUTH_TYPES:
+    sys.exit(
+        f"matchday superset: SUPERSET_AUTH_TYPE must be one of {', '.join(_AUTH_TYPES)}, not {_auth_type!r}: "
+        "set it in .env."
+    )
+AUTH_TYPE = _AUTH_TYPES[_auth_type]
 
 SQLALCHEMY_DATABASE_URI = os.environ.get("SUPERSET_METADATA_URI") or f"sqlite:///{_STACK_DIR / 'superset' / 'superset.db'}"
 
