@@ -67,13 +67,14 @@ def test_no_secret_in_any_output_or_log(new_topic, tmp_path, pg_conn, sasl_ssl_e
         "POSTGRES_PASSWORD": pg_password,
         "a wrong POSTGRES_PASSWORD": distinctive("wrong-pg-password"),
         "SUPERSET_ADMIN_PASSWORD": distinctive("superset-admin-password"),
+        "SUPERSET_ANALYST_PASSWORD": distinctive("superset-analyst-password"),
         "SUPERSET_SECRET_KEY": distinctive("superset-secret-key"),
         "FOOTBALL_DATA_API_KEY": distinctive("football-data-key"),
         "API_FOOTBALL_KEY": distinctive("api-football-key"),
         "ALERTS_WEBHOOK_URL's secret path": distinctive("webhook-path"),
     }
     # Superset's own generated secrets, when this stack runs it.
-    for name in ("admin_password", "secret_key"):
+    for name in ("admin_password", "analyst_password", "secret_key"):
         generated = STACK_DIR / "superset" / name
         if generated.exists():
             secrets[f"the generated Superset {name}"] = generated.read_text().strip()
@@ -82,7 +83,8 @@ def test_no_secret_in_any_output_or_log(new_topic, tmp_path, pg_conn, sasl_ssl_e
     try:
         env = pipeline.env | sasl_ssl_env | {
             "POSTGRES_USER": role, "POSTGRES_PASSWORD": pg_password,
-            **{name: secrets[name] for name in ("SUPERSET_ADMIN_PASSWORD", "SUPERSET_SECRET_KEY", "FOOTBALL_DATA_API_KEY", "API_FOOTBALL_KEY")},
+            **{name: secrets[name] for name in ("SUPERSET_ADMIN_PASSWORD", "SUPERSET_ANALYST_PASSWORD", "SUPERSET_SECRET_KEY",
+                                                   "FOOTBALL_DATA_API_KEY", "API_FOOTBALL_KEY")},
         }
         outputs: list[str] = []
 
