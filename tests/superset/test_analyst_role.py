@@ -11,7 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from stack.browser import CHROMIUM
+from tests.superset.in_browser import chromium_page, log_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "superset"))
 
@@ -81,32 +81,8 @@ def test_the_analyst_cannot_write_through_sql_lab(analyst_api, matchday_database
 
 @pytest.fixture(scope="module")
 def analyst_page(superset):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                  "--no-first-run", "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1600, "height": 1200})
-        page.set_default_timeout(60_000)
-
-        # The login page's page-view event sets a logged-out cookie; let it answer before logging in
-        # (see test_dashboards_in_browser.py).
-        def event_answered(response) -> bool:
-            return "/superset/log/" in response.url and not 300 <= response.status < 400
-
-        with page.expect_response(event_answered, timeout=30_000):
-            page.goto(f"{superset.url}/login/")
-        page.fill('input[id="username"], input[name="username"]', superset.analyst_user)
-        page.fill('input[id="password"], input[name="password"]', superset.analyst_password)
-        page.click('button[type="submit"], input[type="submit"]')
-        page.wait_for_url(lambda url: "/login" not in url)
-        yield page
-        browser.close()
+    with chromium_page() as page:
+        yield log_in(page, superset.url, superset.analyst_user, superset.analyst_password)
 
 
 @pytest.mark.integration

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from stack.browser import CHROMIUM
+from tests.superset.in_browser import chromium_page, log_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.browser]
 
@@ -31,40 +31,13 @@ FILTER_BAR = '[data-test="filter-bar"]'
 
 @pytest.fixture(scope="module")
 def browser_page(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                  "--no-first-run", "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1600, "height": 1200})
-        page.set_default_timeout(60_000)
+    with chromium_page() as page:
         yield page
-        browser.close()
 
 
 @pytest.fixture(scope="module")
 def logged_in(browser_page, superset):
-    page = browser_page
-    # The login page posts its page-view event to /superset/log/ about a second after loading; that
-    # call, made while logged out, answers with a session cookie without the user. Submitted before it
-    # has been answered, the login races it, and when the event's answer lands last, the browser is
-    # logged out again (seen in CI). So the event goes first, then the form: its answer redirects to the
-    # login page (whose URL names /superset/log/ too), and that page's answer is the last cookie it sets.
-    def event_answered(response) -> bool:
-        return "/superset/log/" in response.url and not 300 <= response.status < 400
-
-    with page.expect_response(event_answered, timeout=30_000):
-        page.goto(f"{superset.url}/login/")
-    page.fill('input[id="username"], input[name="username"]', superset.admin_user)
-    page.fill('input[id="password"], input[name="password"]', superset.admin_password)
-    page.click('button[type="submit"], input[type="submit"]')
-    page.wait_for_url(lambda url: "/login" not in url)
-    return page
+    return log_in(browser_page, superset.url, superset.admin_user, superset.admin_password)
 
 
 def wait_for_charts(page, expected: int, timeout: float = 120) -> None:
