@@ -67,10 +67,10 @@ def test_the_analyst_lists_the_dashboards_and_cannot_change_one(analyst_api, exp
 
 
 @pytest.mark.integration
-def test_the_analyst_runs_a_select_in_sql_lab(analyst_api, matchday_database_id):
+def test_the_analyst_runs_a_select_in_sql_lab(analyst_api, matchday_database_id, landed_matches):
     answer = execute(analyst_api, matchday_database_id, "SELECT count(*) AS matches FROM marts.scoreboard")
     assert answer["status"] == "success"
-    assert answer["data"][0]["matches"] >= 0
+    assert answer["data"][0]["matches"] >= len(landed_matches)
 
 
 @pytest.mark.integration
