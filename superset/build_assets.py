@@ -168,12 +168,11 @@ def bubble(name: str, dataset: str, entity: str, series_column: str, x: dict, y:
 def heat_map(name: str, dataset: str, x: str, y: str, value: dict, where: str, limit: int = 1000) -> Chart:
     """A grid of cells (x, y) shaded by a metric, of the rows `where` says: where on the pitch, as
     the fans' apps draw it."""
-    adhoc = [{"expressionType": "SQL", "sqlExpression": where, "clause": "WHERE"}]
-    form = _common("heatmap_v2", x_axis=x, groupby=[y], metric=value, row_limit=limit, sort_x_axis="alpha_asc",
+    form = _common("heatmap_v2", adhoc_filters=[{"expressionType": "SQL", "sqlExpression": where, "clause": "WHERE"}],
+                   x_axis=x, groupby=[y], metric=value, row_limit=limit, sort_x_axis="alpha_asc",
                    sort_y_axis="alpha_asc", normalize_across="heatmap", show_legend=True, show_values=False,
                    xscale_interval=1, yscale_interval=1, left_margin="auto", bottom_margin="auto",
                    y_axis_format="SMART_NUMBER")
-    form["adhoc_filters"] = adhoc
     query = {"columns": [x, y], "metrics": [value], "orderby": [[x, True], [y, True]], "row_limit": limit,
              "extras": {"having": "", "where": f"({where})"}}
     post = [{"operation": "rank", "options": {"metric": value["label"], "group_by": None}}]
@@ -239,7 +238,8 @@ DASHBOARDS = [
                    metric("Touches", "SUM(touches)"), f"team_side = '{side}'"), 6) for side in ("home", "away")],
         [(leaders("Players in this match", "player_performance", ["player_name", "team"],
                   [metric("Rating", "MAX(rating)"), metric("Minutes", "MAX(minutes_played)"),
-                   metric("Goals", "SUM(goals)"), metric("Assists", "SUM(assists)"), metric("Shots", "SUM(shots)"), metric("xG", "SUM(xg)"),
+                   metric("Goals", "SUM(goals)"), metric("Assists", "SUM(assists)"),
+                   metric("Shots", "SUM(shots)"), metric("xG", "SUM(xg)"),
                    metric("Passes completed", "SUM(passes_completed)"), metric("Tackles", "SUM(tackles)")],
                   page_length=40), 12)],
     ], match_filter=True, label_colours=WIN_PROBABILITY_COLOURS),
