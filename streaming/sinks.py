@@ -16,6 +16,7 @@ import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,6 +33,9 @@ from .errors import PostgresUnavailableError, StreamingError
 from .settings import PostgresSettings, Settings
 
 log = logging.getLogger(__name__)
+
+# The cold store's folder (topic=...) of the momentum windows, which come from no topic of their own.
+MOMENTUM_FOLDER = "team-momentum-5min"
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,10 @@ def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
     key = sql.SQL(", ").join(map(sql.Identifier, upsert.key))
     order = sql.SQL(", ").join(map(sql.Identifier, (*upsert.key, *upsert.order_by)))
     if upsert.update:
-        measures = [c for c in columns if c not in upsert.key]
-        action = sql.SQL("DO UPDATE SET {}, landed_at = now(), batch_id = EXCLUDED.batch_id").format(
-            sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in measures)
+        measures = [c for c in columns if c not in (*upsert.key, "landed_at")]
+        landed = sql.SQL("EXCLUDED.landed_at" if "landed_at" in columns else "now()")
+        action = sql.SQL("DO UPDATE SET {}, landed_at = {}, batch_id = EXCLUDED.batch_id").format(
+            sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in measures), landed
         )
     else:
         action = sql.SQL("DO NOTHING")
@@ -127,6 +132,15 @@ def write_parquet(rows: pa.Table, root: str, topic: str, name: str) -> int:
         fs.move(temporary, final)
         files += 1
     return files
+
+
+def stamped(rows: pa.Table, landed_at: datetime) -> pa.Table:
+    """The rows with their batch's `landed_at`: the hot row and its cold copy carry the same time,
+    so marts rebuilt from the cold store (streaming/batch_layer.py) equal the ones built hot."""
+    column = pa.array([landed_at] * rows.num_rows, pa.timestamp("us", tz="UTC"))
+    if "landed_at" in rows.column_names:
+        return rows.set_column(rows.column_names.index("landed_at"), "landed_at", column)
+    return rows.append_column("landed_at", column)
 
 
 def has_landed(conn, batches_table: str, checkpoint: str, batch_id: int) -> bool:
@@ -262,6 +276,7 @@ class TopicLander(Sink):
     def write(self, batch: DataFrame, batch_id: int) -> list[Upsert]:
         with self.timed("validate"):
             rows, refused = batches.split(batch.toArrow())
+        rows = stamped(rows, datetime.now(timezone.utc))
         if rows.num_rows:
             with self.timed("parquet"):
                 cold = batches.with_match_date(batches.first_per_event(rows))
@@ -282,10 +297,17 @@ class DeadLetterLander(Sink):
 
 
 class MomentumLander(Sink):
-    """Upserts the momentum windows a batch updated (their counts so far)."""
+    """Upserts the momentum windows a batch updated (their counts so far), and keeps each update in
+    the cold store too (folder topic=team-momentum-5min), where the batch layer takes the latest."""
 
     stateful = True
 
     def write(self, windows: DataFrame, batch_id: int) -> list[Upsert]:
-        return [Upsert(table=self.settings.table("team_momentum_5min"), rows=windows.toArrow(),
+        rows = stamped(windows.toArrow(), datetime.now(timezone.utc))
+        if rows.num_rows:
+            with self.timed("parquet"):
+                cold = rows.append_column("batch_id", pa.array([batch_id] * rows.num_rows, pa.int64()))
+                cold = cold.append_column("match_date", pc.cast(rows["window_start"], pa.date32()))
+                write_parquet(cold, self.settings.parquet_root, MOMENTUM_FOLDER, f"{_query_id(windows)}-{batch_id}")
+        return [Upsert(table=self.settings.table("team_momentum_5min"), rows=rows,
                        key=("match_id", "team_id", "window_start"), update=True)]
