@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 NIFI ?= $(NIFI_ENABLED)
 NIFI_FLAG = $(if $(filter 1 true yes,$(NIFI)),--nifi)
 
-.PHONY: help setup system-deps system-deps-test up up-postgres down status nifi demo test test-unit streaming streaming-submit spark-s3a-jars backfill purge alerts transform transform-loop evaluate lint bench bench-short
+.PHONY: help setup system-deps system-deps-test up up-postgres down status nifi demo test test-unit streaming streaming-submit spark-s3a-jars backfill purge batch rebuild sql alerts transform transform-loop evaluate lint bench bench-short
 
 help:
 	@echo "make demo            set up everything and run the pipeline on a real bundled match"
@@ -34,6 +34,8 @@ help:
 	@echo "make up-postgres     PostgreSQL only: all that the dbt targets (transform, evaluate) need"
 	@echo "make nifi            start NiFi and deploy the football-data flow (nifi/) into it"
 	@echo "make streaming | backfill | purge     the Spark landing job"
+	@echo "make batch | rebuild  the batch layer (cold store -> Silver -> history -> marts -> Gold); rebuild: all marts anew"
+	@echo "make sql Q=\"...\"     Spark SQL over Silver and Gold (views silver_<table>, gold_<mart>)"
 	@echo "make streaming-submit   the landing job through pyspark's spark-submit (SUBMIT_ARGS=--available-now)"
 	@echo "make spark-s3a-jars  hadoop-aws and the AWS SDK bundle (~690 MB) for checkpoints on s3a://"
 	@echo "make alerts          goals, red cards, VAR and results to ALERTS_WEBHOOK_URL and the log"
@@ -111,9 +113,23 @@ spark-s3a-jars:
 backfill: up
 	@$(PY) -m streaming run --available-now
 
-# delete hot rows older than STREAMING_HOT_RETENTION_DAYS (Parquet is kept)
+# delete hot rows older than STREAMING_HOT_RETENTION_DAYS, or DAYS=n (Parquet is kept; DAYS=0: every hot row)
 purge: setup
-	@$(PY) -m streaming purge
+	@$(PY) -m streaming purge $(if $(DAYS),--days $(DAYS))
+
+# the batch layer: cold store (Bronze) -> Silver -> schema history -> dbt build -> Gold;
+# FROM=/TO= (YYYY-MM-DD) bound the match dates, unchanged dates are skipped
+batch: up
+	@$(PY) -m streaming batch $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+
+# a changed model (new xG coefficients, fantasy rules) applied to all history: the batch layer,
+# then every mart rebuilt from hot and history (dbt build --full-refresh)
+rebuild: up
+	@$(PY) -m streaming batch --full-refresh
+
+# Spark SQL over Silver and Gold without PostgreSQL: make sql Q="select * from gold_league_table"
+sql: $(VENV)/.installed
+	@$(PY) -m streaming sql "$(Q)"
 
 # push goals, red cards, VAR cancellations and results to ALERTS_WEBHOOK_URL and the log (Ctrl-C stops)
 alerts: up

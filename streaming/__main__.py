@@ -1,4 +1,4 @@
-"""Command line: `python -m streaming run|submit-command|migrate|purge|ddl|alerts`; errors end in one sentence, no trace."""
+"""Command line: `python -m streaming run|submit-command|migrate|purge|batch|sql|ddl|alerts`; errors end in one sentence, no trace."""
 
 from __future__ import annotations
 
@@ -12,6 +12,15 @@ from stack.cli import command
 
 from .errors import StreamingError
 from .settings import Settings
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 @command("error", StreamingError, 2)
@@ -28,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="create the tables of schema streaming")
     purge = commands.add_parser("purge", help="delete hot rows older than the retention")
     purge.add_argument("--days", type=int, help="retention in days (default STREAMING_HOT_RETENTION_DAYS)")
+    batch = commands.add_parser("batch", help="the batch layer: cold store (Bronze) -> Silver -> history tables -> dbt -> Gold")
+    batch.add_argument("--from", dest="first", type=_date, help="first match date (YYYY-MM-DD; default: the oldest)")
+    batch.add_argument("--to", dest="last", type=_date, help="last match date (YYYY-MM-DD; default: the newest)")
+    batch.add_argument("--full-refresh", action="store_true", help="rebuild every mart from hot and history (a changed model)")
+    batch.add_argument("--no-dbt", action="store_true", help="stop after loading the history tables (no dbt build, no Gold)")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    query = commands.add_parser("sql", help="Spark SQL over Silver and Gold (views silver_<table>, gold_<mart>)")
+    query.add_argument("query", help='e.g. "select * from gold_league_table order by points desc"')
+    query.add_argument("--limit", type=int, default=50, help="rows shown (default 50)")
     commands.add_parser("ddl", help="print the DDL generated from the contracts")
     alerts = commands.add_parser("alerts", help="push goals, red cards, VAR cancellations and results to a webhook")
     alerts.add_argument("--until-idle", type=float, metavar="SECONDS",
@@ -57,10 +75,22 @@ def main(argv: list[str] | None = None) -> int:
         from .purge import purge as purge_rows
 
         days = args.days if args.days is not None else settings.hot_retention_days
-        if days < 1:
-            raise StreamingError(f"--days must be at least 1, not {days}.")
+        if days < 0:
+            raise StreamingError(f"--days must be 0 (every hot row) or more, not {days}.")
         deleted = purge_rows(settings, days)
         print(f"Deleted rows landed more than {days} days ago: " + ", ".join(f"{t} {n}" for t, n in deleted.items()))
+    elif args.command == "batch":
+        from . import batch_layer
+
+        done = batch_layer.run(settings, args.first, args.last, dbt=not args.no_dbt, full_refresh=args.full_refresh,
+                               show_progress=False if args.quiet else None)
+        print(f"Batch layer: {done.dates} table-dates to Silver ({done.silver_rows} rows, {done.history_rows} new in "
+              f"schema history), {done.skipped} unchanged"
+              + (", Gold: " + ", ".join(f"{m} {n}" for m, n in done.gold.items()) if done.gold else "") + ".")
+    elif args.command == "sql":
+        from . import cold_sql
+
+        cold_sql.run(settings, args.query, args.limit)
     elif args.command == "alerts":
         from .alerts import consumer
         from .alerts.settings import AlertsSettings

@@ -48,6 +48,9 @@ class Settings:
     # Prefix of the Kafka consumer group ids the Kafka source generates (Confluent Cloud ACLs are by prefix).
     kafka_group_id_prefix: str = ""
     postgres_retry_seconds: int = 120  # how long a batch write waits out an unreachable PostgreSQL
+    # The batch layer's Silver and Gold (streaming/batch_layer.py); default: beside the cold store.
+    silver_root: str = str(ROOT / ".stack" / "silver")
+    gold_root: str = str(ROOT / ".stack" / "gold")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -86,12 +89,14 @@ class Settings:
             dead_letters_topic=topics[vocabulary.table_of(vocabulary.DEAD_LETTERS)],
             contracts_dir=Path(get("CONTRACTS_DIR", str(ROOT / "ingest" / "contracts"))),
             checkpoint_dir=get("STREAMING_CHECKPOINT_DIR", str(ROOT / ".stack" / "checkpoints")),
-            parquet_root=get("STREAMING_PARQUET_ROOT", str(ROOT / ".stack" / "parquet")),
+            parquet_root=(parquet_root := get("STREAMING_PARQUET_ROOT", str(ROOT / ".stack" / "parquet"))),
+            silver_root=get("STREAMING_SILVER_ROOT", beside(parquet_root, "silver")),
+            gold_root=get("STREAMING_GOLD_ROOT", beside(parquet_root, "gold")),
             watermark=interval("STREAMING_WATERMARK", "10 minutes"),
             starting_offsets=starting,
             max_offsets_per_trigger=integer("STREAMING_MAX_OFFSETS_PER_TRIGGER", 50000, 1),
             trigger_interval=interval("STREAMING_TRIGGER_INTERVAL", "2 seconds"),
-            hot_retention_days=integer("STREAMING_HOT_RETENTION_DAYS", 7, 1),
+            hot_retention_days=integer("STREAMING_HOT_RETENTION_DAYS", 7, 0),
             table_prefix=prefix,
             spark_master=get("SPARK_MASTER", "local[*]"),
             spark_jars_dir=Path(get("SPARK_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark"))),
@@ -110,6 +115,12 @@ class Settings:
     def table(self, name: str) -> str:
         """Qualified name of a table in schema `streaming`, with the optional prefix."""
         return f"streaming.{self.table_prefix}{name}"
+
+
+def beside(root: str, name: str) -> str:
+    """A folder next to `root` (a path or a URI): .stack/parquet -> .stack/silver."""
+    parent = root.rstrip("/").rsplit("/", 1)[0] if "/" in root.rstrip("/") else "."
+    return f"{parent}/{name}"
 
 
 def spark_conf_file(path: str) -> tuple[tuple[str, str], ...]:

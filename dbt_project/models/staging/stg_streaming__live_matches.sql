@@ -21,4 +21,4 @@ select
     coalesce((raw ->> 'neutral')::boolean, false) as is_neutral_venue,
     coalesce(home_red_cards, 0) as home_red_cards,
     coalesce(away_red_cards, 0) as away_red_cards
-from {{ source('streaming', 'live_matches') }}
+from {{ hot_and_history('live_matches') }}

@@ -36,4 +36,4 @@ select
     -- such rows are kept; the marts pick the event types they know, so a new type changes no mart.
     schema_drift,
     landed_at
-from {{ source('streaming', 'match_events') }}
+from {{ hot_and_history('match_events') }}

@@ -20,4 +20,4 @@ select
     yellow_cards,
     red_cards,
     landed_at
-from {{ source('streaming', 'player_live_stats') }}
+from {{ hot_and_history('player_live_stats') }}

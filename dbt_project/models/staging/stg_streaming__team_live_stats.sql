@@ -17,4 +17,4 @@ select
     yellow_cards,
     red_cards,
     landed_at
-from {{ source('streaming', 'team_live_stats') }}
+from {{ hot_and_history('team_live_stats') }}

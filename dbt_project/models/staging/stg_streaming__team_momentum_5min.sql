@@ -10,4 +10,4 @@ select
     passes,
     attacking_actions,
     landed_at
-from {{ source('streaming', 'team_momentum_5min') }}
+from {{ hot_and_history('team_momentum_5min', key=['match_id', 'team_id', 'window_start']) }}
