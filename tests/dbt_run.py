@@ -29,7 +29,12 @@ def drop_built(conn, prefix: str, marts) -> None:
 
     with conn.cursor() as cursor:
         for mart in marts:
-            cursor.execute(f"drop table if exists marts.{prefix}{mart}")
+            # A mart may be a view, and views may be built on a mart: each dropped as what it is, with
+            # what depends on it.
+            cursor.execute("select case relkind when 'v' then 'view' else 'table' end from pg_class"
+                           " where oid = to_regclass(%s)", (f"marts.{prefix}{mart}",))
+            for (kind,) in cursor.fetchall():
+                cursor.execute(f"drop {kind} marts.{prefix}{mart} cascade")
         for table in INTERMEDIATE_TABLES:
             cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
     drop_tables(conn, prefix)

@@ -130,4 +130,5 @@ def test_a_followed_fixture_lands_with_the_providers_statistics_and_every_dbt_te
     finally:
         with pipeline.pg.cursor() as cursor:
             for mart in marts:
-                cursor.execute(f"drop table if exists marts.{pipeline.prefix}{mart}")
+                # cascade: the season views (player_season) are built on these marts.
+                cursor.execute(f"drop table if exists marts.{pipeline.prefix}{mart} cascade")
