@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 HISTORY_SCHEMA = "history"
 # The marts exported to Gold: per match (results, team and player match lines), per season.
 GOLD_MATCH_MARTS = ("scoreboard", "team_match_stats", "player_performance")
-GOLD_SEASON_MARTS = ()  # TEMP("league_table", "player_season")
+GOLD_SEASON_MARTS = ("league_table", "player_season")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,9 @@ COLUMN_LABELS = {
     "updated_at": "Updated", "total_points": "Points", "bonus_points": "Bonus", "window_start_minute": "Minute",
     "p_home": "Home team win", "p_draw": "Draw", "p_away": "Away team win",
     "max_loaded_at": "Newest row landed", "age_seconds": "Age (s)", "checked_at": "Checked",
+    "group_name": "Group", "played": "P", "won": "W", "drawn": "D", "lost": "L", "goals_for": "GF",
+    "goals_against": "GA", "goal_difference": "GD", "points": "Pts", "fair_play_points": "Fair play",
+    "live_matches": "Live", "fantasy_points": "Fantasy points",
 }
 WORDS = {"xg": "xG", "bps": "BPS", "ms": "(ms)", "id": "id"}
 # The numbers that are not whole, by the label a fan reads above them (a column's or a metric's).
@@ -109,17 +112,18 @@ def _common(viz_type: str, **extra: Any) -> dict:
     return {"viz_type": viz_type, "adhoc_filters": [], "time_range": "No filter", **extra}
 
 
-def table(name: str, dataset: str, columns: list[str], order_by: str, descending: bool = True,
+def table(name: str, dataset: str, columns: list[str], order_by: str | list[str], descending: bool = True,
           page_length: int = 25) -> Chart:
-    """Rows as they are, newest or biggest first, a page at a time."""
+    """Rows as they are, newest or biggest first (or by several columns, each so), a page at a time."""
+    order = [order_by] if isinstance(order_by, str) else order_by
     # No row limit of the chart's own: Superset marks a chart that reaches it with a warning
     # ("may show partial data"); the server's ROW_LIMIT still bounds the query.
-    form = _common("table", query_mode="raw", all_columns=columns, order_by_cols=[json.dumps([order_by, not descending])],
+    form = _common("table", query_mode="raw", all_columns=columns, order_by_cols=[json.dumps([c, not descending]) for c in order],
                    page_length=page_length, server_pagination=False, include_search=True,
                    table_timestamp_format="smart_date",
                    column_config=number_formats(columns, [column_label(c) for c in columns]))
     # No `metrics` at all: an empty list would make Superset group by the columns.
-    query = {"columns": columns, "orderby": [[order_by, not descending]]}
+    query = {"columns": columns, "orderby": [[c, not descending] for c in order]}
     return Chart(name, dataset, "table", form, [query])
 
 
@@ -269,6 +273,16 @@ DASHBOARDS = [
                  "goal_points", "assist_points", "clean_sheet_points", "save_points", "penalty_points",
                  "goals_conceded_points", "card_points", "own_goal_points", "defensive_contribution_points", "bps",
                  "bonus_points"], "total_points"), 8)],
+    ]),
+    # The serving layer's season tables: history (schema history, the batch layer) and live matches.
+    Dashboard("History", "history", [
+        [(table("League tables", "league_table",
+                ["competition", "season", "group_name", "position", "team", "played", "won", "drawn", "lost",
+                 "goals_for", "goals_against", "goal_difference", "points", "fair_play_points", "live_matches"],
+                ["competition", "season", "group_name", "position"], descending=False, page_length=40), 12)],
+        [(table("Player seasons", "player_season",
+                ["competition", "season", "player_name", "team", "appearances", "minutes", "goals", "assists", "xg",
+                 "fantasy_points"], "fantasy_points"), 12)],
     ]),
     Dashboard("Pipeline health", "pipeline-health", [
         [(big_number("Batches", "pipeline_metrics", metric("Batches", "COUNT(*)"), "micro-batches landed"), 3),

@@ -17,6 +17,7 @@ from pipeline import STATSBOMB, source_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from tests.dbt.test_league_table import WORLD_CUP_2018_GROUPS  # noqa: E402
 from tests.dbt_run import dbt  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.slow, pytest.mark.shared_data]
@@ -121,7 +122,8 @@ def marts_of(pipeline) -> list[str]:
     """The marts the test's dbt build made (tables and views of schema marts with its prefix)."""
     return [r[0] for r in pipeline.rows(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' AND table_name LIKE %s"
-        " AND table_name NOT LIKE %s ORDER BY 1", pipeline.prefix + "%", pipeline.prefix + "before%")]
+        " AND table_name NOT LIKE %s AND table_name NOT LIKE %s ORDER BY 1", pipeline.prefix + "%", pipeline.prefix + "before%",
+        pipeline.prefix + "gold%")]
 
 
 def comparable(pipeline, relation: str) -> str:
@@ -139,6 +141,19 @@ def differences(pipeline, left: str, right: str) -> tuple[int, int]:
     other = f"SELECT {comparable(pipeline, right)} FROM {right}"
     return (pipeline.rows(f"SELECT count(*) FROM ({one} EXCEPT ALL {other}) AS d")[0][0],
             pipeline.rows(f"SELECT count(*) FROM ({other} EXCEPT ALL {one}) AS d")[0][0])
+
+
+def gold_equals_mart(pipeline, mart: str) -> bool:
+    """Gold's Parquet of a mart, copied into a table with the mart's columns, against the mart itself."""
+    import psycopg2.extras
+
+    rows = ds.dataset(pipeline.parquet_root.parent / "gold" / mart, format="parquet").to_table()
+    copy = f"marts.{pipeline.prefix}gold_{mart}"
+    with pipeline.pg.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM marts.{pipeline.prefix}{mart} WITH NO DATA")
+        psycopg2.extras.execute_values(cursor, f"INSERT INTO {copy} ({', '.join(rows.column_names)}) VALUES %s",
+                                       [tuple(r.values()) for r in rows.to_pylist()])
+    return rows.num_rows > 0 and differences(pipeline, copy, f"marts.{pipeline.prefix}{mart}") == (0, 0)
 
 
 def test_every_mart_survives_a_purge_through_the_batch_layer(modelled):
@@ -171,12 +186,14 @@ def test_every_mart_survives_a_purge_through_the_batch_layer(modelled):
     assert changed == {}, "marts that differ after purge + batch + full refresh (before-only rows, after-only rows)"
     assert pipeline.rows(f"SELECT count(*) FROM marts.{pipeline.prefix}scoreboard WHERE status = 'FINISHED'") == [(47,)]
 
-    # Gold is the marts of the matches in history, exported after the batch layer's dbt build.
-    for mart in ("scoreboard", "player_performance", "team_match_stats"):
-        folder = pipeline.parquet_root.parent / "gold" / mart
-        rows = ds.dataset(folder, format="parquet").to_table()
-        assert rows.num_rows == pipeline.rows(f"SELECT count(*) FROM marts.{pipeline.prefix}{mart}")[0][0] > 0, mart
+    # Gold is the marts of the matches in history (one SQL truth): loaded back, it equals them row for row.
+    for mart in ("scoreboard", "player_performance", "team_match_stats", "league_table", "player_season"):
+        assert gold_equals_mart(pipeline, mart), mart
 
+    group_h = f"SELECT team, played, points FROM marts.{pipeline.prefix}league_table WHERE team IN ('Colombia', 'Japan', 'Senegal', 'Poland') ORDER BY position"
+    # Group H from history alone, before its last match (the official results of the other five:
+    # Colombia 1-2 Japan, Poland 1-2 Senegal, Japan 2-2 Senegal, Poland 0-3 Colombia, Senegal 0-1 Colombia).
+    assert pipeline.rows(group_h) == [("Colombia", 3, 6), ("Japan", 2, 4), ("Senegal", 3, 4), ("Poland", 2, 0)]
     # A live match while history is present: it lands hot and joins the same marts.
     pipeline.replay([live])
     pipeline.run_available_now()
@@ -186,3 +203,12 @@ def test_every_mart_survives_a_purge_through_the_batch_layer(modelled):
     assert pipeline.rows(f"SELECT count(*) FROM marts.{pipeline.prefix}scoreboard WHERE status = 'FINISHED'") == [(48,)]
     for mart in ("player_performance", "team_match_stats", "fantasy_points"):
         assert pipeline.rows(f"SELECT count(*) FROM marts.{pipeline.prefix}{mart} WHERE match_id = %s", f"statsbomb:{live}")[0][0] > 0
+    # Its goal moved the table: FIFA's final standings of all eight groups, from history and the live match.
+    built = pipeline.rows(f"SELECT team, position, points, goal_difference, goals_for FROM marts.{pipeline.prefix}league_table"
+                          " WHERE competition = 'FIFA World Cup' AND season = '2018'")
+    assert {team: tuple(rest) for team, *rest in built} == {
+        team: (position, points, gd, gf) for group in WORLD_CUP_2018_GROUPS.values()
+        for position, (team, points, gd, gf) in enumerate(group, 1)}
+    # Gold's season tables are the marts' (exported by the batch layer's own dbt build, before the live match).
+    gold_table = ds.dataset(pipeline.parquet_root.parent / "gold" / "league_table", format="parquet").to_table()
+    assert sorted(gold_table.column("team").to_pylist()) == sorted(t for g in WORLD_CUP_2018_GROUPS.values() for t, *_ in g)

@@ -32,6 +32,7 @@ DASHBOARDS = {
     "match-centre": "Match centre",
     "player-performance": "Player performance",
     "fantasy-live": "Fantasy live",
+    "history": "History",
     "pipeline-health": "Pipeline health",
 }
 

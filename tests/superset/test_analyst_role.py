@@ -1,4 +1,4 @@
-"""The Analyst role (superset/roles.py): an analyst reads the five dashboards and runs SELECTs in SQL Lab,
+"""The Analyst role (superset/roles.py): an analyst reads the dashboards and runs SELECTs in SQL Lab,
 and changes nothing, in a real headless Chromium (Debian's, driven by Playwright) and through the REST API."""
 
 from __future__ import annotations

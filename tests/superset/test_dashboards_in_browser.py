@@ -90,7 +90,7 @@ def matches_newest_first(pg_conn, match_ids) -> list[tuple[str, str]]:
         return cur.fetchall()
 
 
-@pytest.mark.parametrize("slug", ["live-scoreboard", "player-performance", "fantasy-live", "pipeline-health"])
+@pytest.mark.parametrize("slug", ["live-scoreboard", "player-performance", "fantasy-live", "history", "pipeline-health"])
 def test_dashboard_renders_without_errors(logged_in, api, landed_matches, pg_conn, slug):
     open_dashboard(logged_in, api, slug)
     with pg_conn.cursor() as cur:
