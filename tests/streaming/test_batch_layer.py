@@ -117,6 +117,16 @@ def test_silver_holds_each_event_once_after_a_repeat_a_rerun_and_a_kill(modelled
     for mart, rows in first_gold.items():
         assert gold(pipeline, mart).equals(rows), mart
 
+    # Analysts query Silver and Gold with Spark SQL, without the hot database.
+    import subprocess
+
+    shown = subprocess.run([sys.executable, "-m", "streaming", "sql", "select count(distinct event_id) as events, min(match_id) as m"
+                            " from silver_match_events where match_id in (select match_id from gold_scoreboard)"],
+                           env=pipeline.env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    table = [[cell.strip() for cell in line.strip("|").split("|")] for line in shown.stdout.splitlines() if line.startswith("|")]
+    assert table == [["events", "m"], [str(len(ids)), f"statsbomb:{match}"]], shown.stdout
+
 
 def marts_of(pipeline) -> list[str]:
     """The marts the test's dbt build made (tables and views of schema marts with its prefix)."""
