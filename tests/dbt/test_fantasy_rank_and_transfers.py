@@ -1,7 +1,8 @@
 """fantasy_rank and transfer_recommendations on the twelve group-stage matches of Groups A and B of the
 2018 World Cup (StatsBomb open data), landed in tables of this test only: the matchday's ranks follow
 from the rules of ranking applied to fantasy_points' rows, and the recommended transfers of the squad
-seed from the form formula written out here."""
+seed from the form formula written out here, with the default and another number of matches. The
+budget rule, which StatsBomb's unpriced matches never reach, is transfer_recommendations' unit test."""
 
 from __future__ import annotations
 
@@ -112,15 +113,15 @@ def test_the_matchdays_ranks_follow_from_its_fantasy_points(groups_a_and_b):
     assert actual[5207] == (1, 1)
 
 
-def form_by_player(rows: list[tuple], dates: dict[str, str]) -> dict[int, tuple[str, Decimal]]:
-    """player_id -> (position of the latest match, points per 90) over the player's last FORM_MATCHES
+def form_by_player(rows: list[tuple], dates: dict[str, str], form_matches: int) -> dict[int, tuple[str, Decimal]]:
+    """player_id -> (position of the latest match, points per 90) over the player's last `form_matches`
     matches, newest by date: 90 * sum(points) / sum(minutes), given FORM_MIN_MINUTES minutes in them."""
     matches: dict[int, list[tuple]] = {}
     for match_id, player_id, position, minutes, points in rows:
         matches.setdefault(player_id, []).append((dates[match_id], match_id, position, minutes, points))
     form = {}
     for player_id, played in matches.items():
-        last = sorted(played, reverse=True)[:FORM_MATCHES]
+        last = sorted(played, reverse=True)[:form_matches]
         minutes = sum(m for *_, m, _ in last)
         if minutes >= FORM_MIN_MINUTES:
             form[player_id] = (last[0][2], 90 * sum(p for *_, p in last) / minutes)
@@ -132,8 +133,32 @@ def test_the_recommended_transfers_are_the_best_gains_of_form_per_position(group
     per position the pair (squad player out, other player in) with the largest gain of form, lower ids
     first on a tie; only gains above zero."""
     conn, prefix = groups_a_and_b
+    assert_best_swaps(conn, prefix, FORM_MATCHES)
+
+
+def test_the_form_is_over_the_last_n_matches_of_the_dbt_var(groups_a_and_b):
+    """With fantasy_form_matches 1 the form is the latest match alone (the test's players have up to
+    three): the swaps follow the formula on that match, and some differ from the default's."""
+    conn, prefix = groups_a_and_b
+    default = recommendations(conn, prefix)
+    try:
+        dbt(prefix, "run", "--quiet", "--select", "transfer_recommendations", "--vars", "{fantasy_form_matches: 1}")
+        assert_best_swaps(conn, prefix, 1)
+        assert recommendations(conn, prefix) != default
+    finally:
+        dbt(prefix, "run", "--quiet", "--select", "transfer_recommendations")
+
+
+def recommendations(conn, prefix: str) -> list[tuple]:
+    with conn.cursor() as cursor:
+        cursor.execute(f"select position, player_out_id, player_in_id, player_out_form, player_in_form, form_gain,"
+                       f" player_in_price, budget from marts.{prefix}transfer_recommendations order by position")
+        return cursor.fetchall()
+
+
+def assert_best_swaps(conn, prefix: str, form_matches: int) -> None:
     dates = {key: m["match_date"] for key, m in match_objects().items()}
-    form = form_by_player(points_rows(conn, prefix), dates)
+    form = form_by_player(points_rows(conn, prefix), dates, form_matches)
     with SQUAD.open() as handle:
         squad = {int(row["player_id"]): row["position"] for row in csv.DictReader(handle)}
     assert len(squad) == 15
@@ -144,10 +169,7 @@ def test_the_recommended_transfers_are_the_best_gains_of_form_per_position(group
         if pairs:
             *_, out_id, in_id = max(pairs)
             expected[position] = (out_id, in_id, form[out_id][1], form[in_id][1])
-    with conn.cursor() as cursor:
-        cursor.execute(f"select position, player_out_id, player_in_id, player_out_form, player_in_form, form_gain,"
-                       f" player_in_price, budget from marts.{prefix}transfer_recommendations")
-        rows = cursor.fetchall()
+    rows = recommendations(conn, prefix)
     actual = {position: (out_id, in_id, out_form, in_form) for position, out_id, in_id, out_form, in_form, *_ in rows}
     assert set(actual) == {"GKP", "DEF", "MID", "FWD"}
     assert {p: v[:2] for p, v in actual.items()} == {p: v[:2] for p, v in expected.items()}
