@@ -45,10 +45,14 @@ COLUMN_LABELS = {
     "group_name": "Group", "played": "P", "won": "W", "drawn": "D", "lost": "L", "goals_for": "GF",
     "goals_against": "GA", "goal_difference": "GD", "points": "Pts", "fair_play_points": "Fair play",
     "live_matches": "Live", "fantasy_points": "Fantasy points",
+    "rank_overall": "Rank", "rank_in_position": "Rank in position", "player_out": "Out", "player_in": "In",
+    "player_out_form": "Out: points per 90", "player_in_form": "In: points per 90", "form_gain": "Gain per 90",
+    "player_in_team": "In: team", "player_in_price": "In: price (m)",
 }
 WORDS = {"xg": "xG", "bps": "BPS", "ms": "(ms)", "id": "id"}
 # The numbers that are not whole, by the label a fan reads above them (a column's or a metric's).
-NUMBER_FORMATS = {"xG": ".2f", "Pass accuracy %": ".1f", "Age (s)": ",.0f", "Rating": ".1f", "PPDA": ".1f",
+NUMBER_FORMATS = {"xG": ".2f", "Out: points per 90": ".1f", "In: points per 90": ".1f", "Gain per 90": ".1f",
+                  "Pass accuracy %": ".1f", "Age (s)": ",.0f", "Rating": ".1f", "PPDA": ".1f",
                   "Possession %": ".0f"}
 
 # How a fan names a match: "Portugal – Spain (15 Jun 2018)", from the scoreboard. It is a calculated
@@ -273,6 +277,13 @@ DASHBOARDS = [
                  "goal_points", "assist_points", "clean_sheet_points", "save_points", "penalty_points",
                  "goals_conceded_points", "card_points", "own_goal_points", "defensive_contribution_points", "bps",
                  "bonus_points"], "total_points"), 8)],
+        # The matchday's live ranking (rank(): ties share a rank), and the squad's best swap per position.
+        [(table("Live rank", "fantasy_rank",
+                ["rank_overall", "rank_in_position", "player_name", "team", "position", "total_points", "minutes_played",
+                 "match_date"], "rank_overall", descending=False, page_length=15), 6),
+         (table("Transfer ideas", "transfer_recommendations",
+                ["position", "player_out", "player_out_form", "player_in", "player_in_team", "player_in_form", "form_gain",
+                 "player_in_price"], "form_gain"), 6)],
     ]),
     # The serving layer's season tables: history (schema history, the batch layer) and live matches.
     Dashboard("History", "history", [
