@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                                show_progress=False if args.quiet else None)
         print(f"Batch layer: {done.dates} table-dates to Silver ({done.silver_rows} rows, {done.history_rows} new in "
               f"schema history), {done.skipped} unchanged"
-              + (", Gold: " + ", ".join(f"{m} {n}" for m, n in done.gold.items()) if done.gold else "") + ".")
+              + (", Gold: " + ", ".join(f"{m} {n}" for m, n in done.gold.items()) if done.gold else ", Gold unchanged") + ".")
     elif args.command == "sql":
         from . import cold_sql
 

@@ -251,6 +251,12 @@ def export_gold(conn, settings: Settings) -> dict[str, int]:
     return written
 
 
+def gold_complete(settings: Settings) -> bool:
+    fs, base = _fs(settings.gold_root)
+    return all(fs.get_file_info(f"{base}/{mart}/part-0.parquet").type == pafs.FileType.File
+               for mart in (*GOLD_MATCH_MARTS, *GOLD_SEASON_MARTS))
+
+
 # --- The job -----------------------------------------------------------------------------------
 
 @dataclass
@@ -305,7 +311,8 @@ def run(settings: Settings, first: date | None = None, last: date | None = None,
                         result.dates += 1
                         bar.update(1)
                     silver_fs.delete_dir(staging)
-        if dbt:
+        # Nothing new in history and Gold complete: the marts of history are what Gold holds already.
+        if dbt and (result.dates or full_refresh or not gold_complete(settings)):
             run_dbt(full_refresh)
             result.gold = export_gold(conn, settings)
     finally:

@@ -6,14 +6,7 @@
 -- who took part (minutes > 0) are ranked; a match under way counts with its points so far. Ties
 -- share a rank and the next rank skips (rank(): 1, 2, 2, 4), as FPL's own tables do.
 with match_days as (
-    -- Each match's competition, season and date, from its newest snapshot.
-    select distinct on (lm.match_id)
-        lm.match_id,
-        lm.competition,
-        lm.season,
-        coalesce(lm.match_date, lm.kickoff::date) as match_date
-    from {{ ref('stg_streaming__live_matches') }} as lm
-    order by lm.match_id asc, lm.sequence desc, lm.recorded_at desc, lm.event_id desc
+    select * from {{ ref('int_match_info') }}
 )
 
 select

@@ -23,13 +23,7 @@
 {% set under_way = "'{" ~ var('statuses_under_way') | join(',') ~ "}'" %}
 {% set counted = "'{" ~ ((var('statuses_under_way') | list) + ['FINISHED', 'AWARDED']) | join(',') ~ "}'" %}
 with recursive match_stages as (
-    -- Each match's season and stage, from its newest snapshot (they do not change during a match).
-    select distinct on (lm.match_id)
-        lm.match_id,
-        lm.season,
-        lm.stage
-    from {{ ref('stg_streaming__live_matches') }} as lm
-    order by lm.match_id asc, lm.sequence desc, lm.recorded_at desc, lm.event_id desc
+    select * from {{ ref('int_match_info') }}
 ),
 
 table_matches as (

@@ -6,14 +6,7 @@
 -- rather than their intermediate models so that a season is, figure for figure, the sum of the
 -- matches the dashboards show. The team is the one of the player's latest match.
 with match_seasons as (
-    -- Each match's competition, season and date, from its newest snapshot.
-    select distinct on (lm.match_id)
-        lm.match_id,
-        lm.competition,
-        lm.season,
-        coalesce(lm.match_date, lm.kickoff::date) as match_date
-    from {{ ref('stg_streaming__live_matches') }} as lm
-    order by lm.match_id asc, lm.sequence desc, lm.recorded_at desc, lm.event_id desc
+    select * from {{ ref('int_match_info') }}
 ),
 
 played as (

@@ -21,12 +21,7 @@
 {% set form_min_minutes = var('fantasy_form_min_minutes', 90) | int %}
 {% set budget_in_bank = var('fantasy_budget_in_bank', 0) | float %}
 with match_days as (
-    -- Each match's date, from its newest snapshot.
-    select distinct on (lm.match_id)
-        lm.match_id,
-        coalesce(lm.match_date, lm.kickoff::date) as match_date
-    from {{ ref('stg_streaming__live_matches') }} as lm
-    order by lm.match_id asc, lm.sequence desc, lm.recorded_at desc, lm.event_id desc
+    select * from {{ ref('int_match_info') }}
 ),
 
 appearances as (
