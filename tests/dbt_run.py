@@ -10,6 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def connect():
+    """An autocommit connection of the pipeline's writer role (POSTGRES_*), as the tests that build marts use."""
+    import psycopg2
+
+    conn = psycopg2.connect(host=os.environ["POSTGRES_HOST"], port=os.environ["POSTGRES_PORT"],
+                            dbname=os.environ["POSTGRES_DB"], user=os.environ["POSTGRES_USER"],
+                            password=os.environ["POSTGRES_PASSWORD"], connect_timeout=10)
+    conn.autocommit = True
+    return conn
+
+
 def dbt(prefix: str, *args: str) -> None:
     """`dbt *args` on the tables of `prefix`; a failure fails the test with the end of dbt's output."""
     env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}

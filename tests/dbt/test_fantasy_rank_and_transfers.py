@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -18,7 +17,7 @@ import pytest
 
 from dbt_project.evaluate.landing import create_tables, land
 from tests.conftest import SHARED_DATA
-from tests.dbt_run import dbt, drop_built
+from tests.dbt_run import connect, dbt, drop_built
 
 ROOT = Path(__file__).resolve().parents[2]
 STATSBOMB = SHARED_DATA / "statsbomb"
@@ -41,16 +40,6 @@ def match_objects() -> dict[str, dict]:
              and {m["home_team"]["home_team_name"], m["away_team"]["away_team_name"]} <= GROUPS_A_AND_B}
     assert len(found) == 12
     return found
-
-
-def connect():
-    import psycopg2
-
-    conn = psycopg2.connect(host=os.environ["POSTGRES_HOST"], port=os.environ["POSTGRES_PORT"],
-                            dbname=os.environ["POSTGRES_DB"], user=os.environ["POSTGRES_USER"],
-                            password=os.environ["POSTGRES_PASSWORD"], connect_timeout=10)
-    conn.autocommit = True
-    return conn
 
 
 @pytest.fixture(scope="module")

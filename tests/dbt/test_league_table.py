@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import uuid
 from datetime import datetime, timezone
 
@@ -14,7 +13,7 @@ import pytest
 
 from dbt_project.evaluate.landing import create_tables, land
 from tests.conftest import SHARED_DATA
-from tests.dbt_run import dbt, drop_built
+from tests.dbt_run import connect, dbt, drop_built
 
 STATSBOMB = SHARED_DATA / "statsbomb"
 # What the tests build on a prefix: the two views and the per-match marts player_season sums.
@@ -60,16 +59,6 @@ def messages(match_files):
     matches = [load_match(f) for f in match_files]
     kickoff = datetime(2026, 1, 1, 15, tzinfo=timezone.utc)
     return [(o.contract, o.value, o.offset) for o in matchday_timeline(matches, kickoff)]
-
-
-def connect():
-    import psycopg2
-
-    conn = psycopg2.connect(host=os.environ["POSTGRES_HOST"], port=os.environ["POSTGRES_PORT"],
-                            dbname=os.environ["POSTGRES_DB"], user=os.environ["POSTGRES_USER"],
-                            password=os.environ["POSTGRES_PASSWORD"], connect_timeout=10)
-    conn.autocommit = True
-    return conn
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from dbt_project.evaluate.landing import create_tables, land
 from dbt_project.evaluate.results_feed import match_messages
 from dbt_project.fitting.elo import EloTable
 from dbt_project.fitting.results import load_results
-from tests.dbt_run import drop_built
+from tests.dbt_run import connect, drop_built
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERNATIONAL = ROOT.parent / "shared" / "data" / "results" / "international"
@@ -58,15 +58,6 @@ def tables(pg_conn_factory, dbt_seeds):
 
 @pytest.fixture
 def pg_conn_factory():
-    import psycopg2
-
-    def connect():
-        conn = psycopg2.connect(host=os.environ["POSTGRES_HOST"], port=os.environ["POSTGRES_PORT"],
-                                dbname=os.environ["POSTGRES_DB"], user=os.environ["POSTGRES_USER"],
-                                password=os.environ["POSTGRES_PASSWORD"])
-        conn.autocommit = True
-        return conn
-
     return connect
 
 
