@@ -43,9 +43,9 @@ def match_objects() -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def groups_a_and_b():
-    """The 12 matches landed, all kicking off together, and built under a prefix of this module. Only
-    this mart's own seeds are loaded (the others are shared and loaded already)."""
+def groups_a_and_b(dbt_seeds):
+    """The 12 matches landed, all kicking off together, and built under a prefix of this module (the
+    seeds, this mart's squad among them, loaded once for the session by `dbt_seeds`)."""
     from ingest.providers.statsbomb.files import find_matches, load_match
     from ingest.replay import matchday_timeline
 
@@ -56,7 +56,6 @@ def groups_a_and_b():
     matches = [load_match(f) for f in find_matches([STATSBOMB], match_ids=ids)]
     kickoff = datetime(2026, 1, 1, 15, tzinfo=timezone.utc)
     try:
-        dbt(prefix, "seed", "--quiet", "--select", "fantasy_squad", "fantasy_player_prices")
         land(conn, prefix, ((o.contract, o.value) for o in matchday_timeline(matches, kickoff)))
         dbt(prefix, "build", "--quiet", *SELECT)
         yield conn, prefix
