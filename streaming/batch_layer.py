@@ -28,7 +28,6 @@ import sys
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.fs as pafs
@@ -71,17 +70,13 @@ def tables(settings: Settings) -> list[Table]:
 
 # --- Folders and the record of what is done (pure, or pyarrow's file systems) -----------------
 
-def _fs(root: str) -> tuple[pafs.FileSystem, str]:
-    return sinks._filesystem(root)
-
-
 def _spark_path(root: str) -> str:
     return root if "://" in root else os.path.abspath(root)
 
 
 def bronze_dates(root: str, folder: str, first: date | None, last: date | None) -> dict[str, list[tuple[str, int]]]:
     """match_date (as in the folder name) -> its Bronze files (name, size), within [first, last]."""
-    fs, base = _fs(root)
+    fs, base = sinks.filesystem(root)
     info = fs.get_file_info(f"{base}/topic={folder}")
     if info.type != pafs.FileType.Directory:
         return {}
@@ -99,12 +94,19 @@ def bronze_dates(root: str, folder: str, first: date | None, last: date | None) 
     return dates
 
 
+def partition_date(day: str) -> date | None:
+    """The date of a match_date=<day> folder; None for the folder of unknown dates."""
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        return None
+
+
 def in_range(day: str, first: date | None, last: date | None) -> bool:
     """Whether a partition's date is in [first, last]; the partition of unknown dates only in a run
     without bounds."""
-    try:
-        value = date.fromisoformat(day)
-    except ValueError:
+    value = partition_date(day)
+    if value is None:
         return first is None and last is None
     return (first is None or value >= first) and (last is None or value <= last)
 
@@ -168,9 +170,10 @@ def history_table(settings: Settings, name: str) -> str:
     return f"{HISTORY_SCHEMA}.{settings.table_prefix}{name}"
 
 
-def create_history_tables(conn, settings: Settings) -> None:
+def create_history_tables(conn, settings: Settings) -> dict[str, set[str]]:
     """history.<table> shaped like streaming.<table> (columns, key, indexes), with the columns a
-    newer contract added to the hot table since."""
+    newer contract added to the hot table since; returns each table's columns."""
+    columns = {}
     with conn, conn.cursor() as cursor:
         for table in tables(settings):
             history = sql.Identifier(HISTORY_SCHEMA, settings.table_prefix + table.name)
@@ -180,43 +183,33 @@ def create_history_tables(conn, settings: Settings) -> None:
                 "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
                 " WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
                 (f"streaming.{settings.table_prefix}{table.name}",))
-            for column, column_type in cursor.fetchall():
+            hot = cursor.fetchall()
+            for column, column_type in hot:
                 cursor.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} " + column_type).format(
                     history, sql.Identifier(column)))
+            columns[table.name] = {column for column, _ in hot}
+    return columns
 
 
-def _columns(conn, qualified: str) -> list[str]:
-    schema, name = qualified.split(".")
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
-                       (schema, name))
-        return [row[0] for row in cursor.fetchall()]
-
-
-def load_history(conn, settings: Settings, table: Table, rows: pa.Table, day: str) -> int:
-    """A date's Silver rows into history.<table> (new keys only; momentum windows overwrite)."""
+def load_history(conn, settings: Settings, table: Table, columns: set[str], rows: pa.Table, day: str) -> int:
+    """A date's Silver rows into history.<table>, whose columns are `columns` (new keys only;
+    momentum windows overwrite)."""
     target = history_table(settings, table.name)
-    columns = set(_columns(conn, target))
     if "match_date" in columns and "match_date" not in rows.column_names:
-        rows = rows.append_column("match_date", pa.array([_date_or_none(day)] * rows.num_rows, pa.date32()))
+        rows = rows.append_column("match_date", pa.array([partition_date(day)] * rows.num_rows, pa.date32()))
     rows = rows.select([c for c in rows.column_names if c in columns])
     with conn, conn.cursor() as cursor:
         return sinks._upsert(cursor, sinks.Upsert(target, rows, table.key, update=table.latest_wins), 0)
-
-
-def _date_or_none(day: str) -> date | None:
-    try:
-        return date.fromisoformat(day)
-    except ValueError:
-        return None
 
 
 # --- Gold --------------------------------------------------------------------------------------
 
 def run_dbt(full_refresh: bool) -> None:
     """`dbt build` of the serving layer (staging unions hot and history), as the Makefile runs it."""
+    from dbt_project.transform_loop import dbt_command
+
     env = {**os.environ, "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(ROOT / "dbt_project"))}
-    command = [str(Path(sys.executable).with_name("dbt")), "build", "--quiet", *(["--full-refresh"] if full_refresh else [])]
+    command = dbt_command("build", "--quiet", *(["--full-refresh"] if full_refresh else []))
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
@@ -225,7 +218,7 @@ def run_dbt(full_refresh: bool) -> None:
 
 def export_gold(conn, settings: Settings) -> dict[str, int]:
     """The Gold marts of the matches in history, as Parquet; returns rows per mart."""
-    fs, base = _fs(settings.gold_root)
+    fs, base = sinks.filesystem(settings.gold_root)
     history_matches = sql.SQL("SELECT DISTINCT match_id FROM {}").format(
         sql.Identifier(HISTORY_SCHEMA, settings.table_prefix + "live_matches"))
     written = {}
@@ -252,7 +245,7 @@ def export_gold(conn, settings: Settings) -> dict[str, int]:
 
 
 def gold_complete(settings: Settings) -> bool:
-    fs, base = _fs(settings.gold_root)
+    fs, base = sinks.filesystem(settings.gold_root)
     return all(fs.get_file_info(f"{base}/{mart}/part-0.parquet").type == pafs.FileType.File
                for mart in (*GOLD_MATCH_MARTS, *GOLD_SEASON_MARTS))
 
@@ -276,8 +269,8 @@ def run(settings: Settings, first: date | None = None, last: date | None = None,
     conn = sinks.connect(settings.postgres)
     result = BatchResult()
     try:
-        create_history_tables(conn, settings)
-        silver_fs, silver_base = _fs(settings.silver_root)
+        history_columns = create_history_tables(conn, settings)
+        silver_fs, silver_base = sinks.filesystem(settings.silver_root)
         if silver_fs.get_file_info(f"{silver_base}/_staging").type == pafs.FileType.Directory:
             silver_fs.delete_dir(f"{silver_base}/_staging")  # what a killed run left half-written
         work = []
@@ -305,7 +298,7 @@ def run(settings: Settings, first: date | None = None, last: date | None = None,
                         _swap(silver_fs, f"{staging}/match_date={day}", target)
                         rows = _read_silver(silver_fs, target)
                         result.silver_rows += rows.num_rows
-                        result.history_rows += load_history(conn, settings, table, rows, day)
+                        result.history_rows += load_history(conn, settings, table, history_columns[table.name], rows, day)
                         state[day] = todo[day]
                         _write_state(silver_fs, state_path, state)
                         result.dates += 1

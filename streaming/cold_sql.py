@@ -12,9 +12,10 @@ def _folders(root: str) -> dict[str, str]:
     """Name -> folder of each table under a Silver or Gold root (local or an object store)."""
     import pyarrow.fs as pafs
 
-    from .batch_layer import _fs, _spark_path
+    from .batch_layer import _spark_path
+    from .sinks import filesystem
 
-    fs, base = _fs(root)
+    fs, base = filesystem(root)
     if fs.get_file_info(base).type != pafs.FileType.Directory:
         return {}
     return {entry.base_name: f"{_spark_path(root)}/{entry.base_name}" for entry in fs.get_file_info(pafs.FileSelector(base))

@@ -104,7 +104,7 @@ def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
     return cursor.rowcount
 
 
-def _filesystem(root: str) -> tuple[pafs.FileSystem, str]:
+def filesystem(root: str) -> tuple[pafs.FileSystem, str]:
     """pyarrow's filesystem and path for a local folder or an object-store URI (s3a:// as s3://)."""
     if "://" not in root:
         return pafs.LocalFileSystem(), os.path.abspath(root)
@@ -121,7 +121,7 @@ def write_parquet(rows: pa.Table, root: str, topic: str, name: str) -> int:
     one file per match date; returns the files written. A file appears whole (written under a
     hidden name, then renamed), and writing the same batch again replaces it instead of adding
     a copy."""
-    fs, base = _filesystem(root)
+    fs, base = filesystem(root)
     files = 0
     for match_date in pc.unique(rows["match_date"]).to_pylist():
         day = rows.filter(pc.is_null(rows["match_date"]) if match_date is None else pc.equal(rows["match_date"], match_date))
