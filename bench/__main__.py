@@ -52,7 +52,7 @@ def parameters(args: argparse.Namespace, objects: list[dict]) -> tuple[list[int]
     duration = args.duration if args.duration is not None else (120.0 if args.short else None)
     return landing_ids, live.LiveParameters(
         matches=live_ids, speed=args.speed or (60.0 if args.short else 10.0), duration=duration,
-        timeout=900 if args.short else 3 * 3600, dbt_repeats=1 if args.short else 3)
+        timeout=900 if args.short else 3 * 3600, dbt_repeats=3)
 
 
 def connect_postgres():

@@ -8,7 +8,8 @@ the marts.
 4. goal produced -> marts.scoreboard shows it (the k-th goal of a match is shown when the
    match's total score reaches k), next to the same goals' produce -> row visible;
 5. one live dbt cycle (the loop's own command) once the matches have landed, next to the same
-   command when nothing changed (only dbt's own work is left).
+   command when nothing changed (only dbt's own work is left), and without the analytics marts
+   (ANALYTICS_MARTS): what they add to a cycle, measured in the same run.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ from bench.report import Figure, percentile
 from bench.sandbox import Sandbox, stop
 
 GOAL_TYPES = ("GOAL", "PENALTY_GOAL", "OWN_GOAL")
+# The live marts of the fans' analytics (the FPL app's live rank and transfer ideas, FotMob's xG race,
+# the trends, the scoreboard's ticker): figure 5 also times a cycle without them, to show their cost.
+ANALYTICS_MARTS = ("fantasy_rank", "transfer_recommendations", "notifications", "xg_race", "team_trends")
 CYCLE_LINE = re.compile(r"cycle \d+ built the live marts in ([\d.]+) s")
 
 
@@ -227,16 +231,17 @@ def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, 
         stop(loop)
         cycles = [float(m) for m in CYCLE_LINE.findall((sandbox.work / "transform_loop.log").read_text(errors="replace"))]
         stop(job)
-        with progress.step(f"5 live dbt cycle with the matches landed, then with nothing changed, {params.dbt_repeats} times"):
+        with progress.step(f"5 live dbt cycle with the matches landed, with nothing changed and without the analytics marts, {params.dbt_repeats} times each"):
             # Alternated, so both see the same machine; each cycle rebuilds the same matches (their
             # last rows landed within the incremental look-back), none with a look-back of 0.
-            cycles_landed, cycles_unchanged = [], []
+            cycles_landed, cycles_unchanged, cycles_core = [], [], []
             for _ in range(params.dbt_repeats):
                 cycles_landed.append(_dbt_cycle(sandbox.env))
                 cycles_unchanged.append(_dbt_cycle(sandbox.env, "--vars", json.dumps({"incremental_lookback_minutes": 0})))
+                cycles_core.append(_dbt_cycle(sandbox.env, "--exclude", *ANALYTICS_MARTS))
         return {"seen": seen, "watch": watch.latencies, "replay_seconds": replay_seconds, "produced": produced,
                 "complete": landed_at is not None, "live_cycles": cycles, "cycles_landed": cycles_landed,
-                "cycles_unchanged": cycles_unchanged}
+                "cycles_unchanged": cycles_unchanged, "cycles_core": cycles_core}
     finally:
         if watch is not None and watch.is_alive():
             watch.stop()
@@ -280,6 +285,10 @@ def figures(outcome: dict, params: LiveParameters, interval: str) -> list[Figure
         details={"matches_landed": len(params.matches),
                  "cycles_s": [round(c, 2) for c in outcome["cycles_landed"]],
                  "nothing_changed_s": [round(c, 2) for c in outcome["cycles_unchanged"]],
+                 "without_analytics_marts_s": [round(c, 2) for c in outcome["cycles_core"]],
+                 "analytics_marts": list(ANALYTICS_MARTS),
+                 "analytics_marts_add_percent": round(100 * (statistics.median(outcome["cycles_landed"])
+                                                             / statistics.median(outcome["cycles_core"]) - 1), 1),
                  "live_cycles_during_replay": len(cycles),
                  "live_cycle_median_s": round(statistics.median(cycles), 2) if cycles else None,
                  "live_cycle_max_s": round(max(cycles), 2) if cycles else None},

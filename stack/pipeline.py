@@ -1,4 +1,4 @@
-"""The pipeline's long-running processes (the Spark landing job, the live dbt loop) run in the
+"""The pipeline's long-running processes (the Spark landing job, the live dbt loop, the alerts) run in the
 background for the demo; `make down` stops them with the services and `make status` lists them."""
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ PIPELINE_DIR = STACK_DIR / "pipeline"
 COMMANDS = {
     "streaming": [sys.executable, "-m", "streaming", "run"],
     "transform-loop": [sys.executable, "-m", "dbt_project.transform_loop"],
+    # Goals, red cards, VAR and results to ALERTS_WEBHOOK_URL (or the log): the scoreboard's ticker.
+    "alerts": [sys.executable, "-m", "streaming", "alerts"],
 }
 
 
@@ -23,8 +25,8 @@ def _files(name: str):
 
 def pid(name: str) -> int | None:
     pid_file, _ = _files(name)
-    # The module name is on the command line of our process, and of nothing else that reuses the pid.
-    return read_pid(pid_file, COMMANDS[name][2])
+    # The module and its command are on the command line of our process, and of nothing else that reuses the pid.
+    return read_pid(pid_file, " ".join(COMMANDS[name][2:]))
 
 
 def start(name: str) -> str:

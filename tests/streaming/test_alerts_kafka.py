@@ -133,3 +133,26 @@ def test_sigkill_midway_then_restart_sends_each_alert_once(alerts):
     assert Counter(p.body["text"] for p in receiver.posts) == Counter(PORTUGAL_SPAIN + URUGUAY_RUSSIA + [held.body["text"]])
     assert "was being sent when an earlier run stopped" in alerts.log.read_text()
     assert Counter(status for _, status in alerts.sent_rows()) == {"sent": 12}
+
+
+def test_the_scoreboard_ticker_lists_each_alert_once_newest_first(alerts):
+    """marts.notifications (the Live scoreboard's ticker) over what the alerts process recorded: two
+    consumer groups sent the same alerts, the ticker lists them once, in the alerts' own words."""
+    from dbt_project.evaluate.landing import create_tables
+    from tests.dbt_run import dbt, drop_built
+
+    alerts.replay({"7558"})
+    alerts.run_until_idle("")  # no webhook: the alerts are logged, and recorded as such
+    alerts.env["ALERTS_CONSUMER_GROUP"] += "-second"
+    alerts.run_until_idle("")
+    assert len(alerts.sent_rows()) == len(URUGUAY_RUSSIA)  # the second group's own record
+    try:
+        create_tables(alerts.pg, alerts.prefix)  # the landing job's tables, empty: the teams come later
+        dbt(alerts.prefix, "run", "--quiet", "--select", "+notifications", "--exclude", "resource_type:seed")
+        with alerts.pg.cursor() as cursor:
+            cursor.execute(f"SELECT notification, kind FROM marts.{alerts.prefix}notifications ORDER BY sent_at DESC")
+            ticker = cursor.fetchall()
+    finally:
+        drop_built(alerts.pg, alerts.prefix, ["notifications"])
+    assert [text for text, _ in ticker] == URUGUAY_RUSSIA[::-1]
+    assert [kind for _, kind in ticker] == ["full_time", "goal", "red_card", "goal", "goal"]

@@ -83,7 +83,8 @@ def _run(*command: str) -> None:
 @pytest.fixture(scope="session")
 def landed_matches(pg_settings) -> tuple[str, ...]:
     """Portugal-Spain and Argentina-Ecuador replayed, landed and modelled: replay -> streaming -> dbt build,
-    then the transform loop's freshness check (the Pipeline health's Source freshness reads it)."""
+    the alerts read (the Live scoreboard's ticker lists them), then the transform loop's freshness check
+    (the Pipeline health's Source freshness reads it)."""
     landed = {m.split(":")[-1] for m in _finished(pg_settings)}
     if not set(MATCHES) <= landed:
         _run(sys.executable, "-m", "ingest", "replay", "--match-ids", ",".join(MATCHES), "--speed", "0", "--quiet")
@@ -93,5 +94,7 @@ def landed_matches(pg_settings) -> tuple[str, ...]:
         if not set(MATCHES) <= landed:
             pytest.fail(f"After replay, streaming and dbt build, marts.scoreboard has finished matches {sorted(landed)}, "
                         f"not {list(MATCHES)}.")
+    # Logged, not posted anywhere: the ticker lists what went out either way.
+    _run(sys.executable, "-m", "streaming", "alerts", "--until-idle", "5")
     check_freshness(os.environ | {"DBT_PROFILES_DIR": str(ROOT / "dbt_project")})
     return MATCHES
