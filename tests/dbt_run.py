@@ -33,19 +33,24 @@ def dbt(prefix: str, *args: str) -> None:
 INTERMEDIATE_TABLES = ("int_fantasy_actions", "int_match_results", "int_shots_xg", "int_team_ratings")
 
 
+def drop_marts(conn, prefix: str, marts) -> None:
+    """Drop the marts named on `prefix`. A mart may be a view, and views may be built on a mart: each
+    is dropped as what it is, with what depends on it."""
+    with conn.cursor() as cursor:
+        for mart in marts:
+            cursor.execute("select case relkind when 'v' then 'view' else 'table' end from pg_class"
+                           " where oid = to_regclass(%s)", (f"marts.{prefix}{mart}",))
+            for (kind,) in cursor.fetchall():
+                cursor.execute(f"drop {kind} marts.{prefix}{mart} cascade")
+
+
 def drop_built(conn, prefix: str, marts) -> None:
     """Drop what a test built on `prefix`: the marts named, the intermediate tables, then the
     streaming tables (which cascade to the staging views)."""
     from dbt_project.evaluate.landing import drop_tables
 
+    drop_marts(conn, prefix, marts)
     with conn.cursor() as cursor:
-        for mart in marts:
-            # A mart may be a view, and views may be built on a mart: each dropped as what it is, with
-            # what depends on it.
-            cursor.execute("select case relkind when 'v' then 'view' else 'table' end from pg_class"
-                           " where oid = to_regclass(%s)", (f"marts.{prefix}{mart}",))
-            for (kind,) in cursor.fetchall():
-                cursor.execute(f"drop {kind} marts.{prefix}{mart} cascade")
         for table in INTERMEDIATE_TABLES:
             cursor.execute(f"drop table if exists staging.{prefix}{table} cascade")
     drop_tables(conn, prefix)

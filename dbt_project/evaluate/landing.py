@@ -17,6 +17,8 @@ TABLES = {
     "team-live-stats": "team_live_stats",
 }
 MOMENTUM_TABLE = "team_momentum_5min"
+# What the alerts process records, which marts.notifications reads: empty here, no alert is sent.
+ALERTS_TABLE = "alerts_sent"
 # Kafka metadata columns the landed rows must carry; evaluation rows come from no topic.
 _METADATA = ("raw", "kafka_topic", "kafka_partition", "kafka_offset", "batch_id")
 
@@ -24,14 +26,14 @@ _METADATA = ("raw", "kafka_topic", "kafka_partition", "kafka_offset", "batch_id"
 def create_tables(conn, prefix: str) -> None:
     """Empty tables `streaming.<prefix><table>` with the columns of the live tables."""
     with conn.cursor() as cursor:
-        for table in (*TABLES.values(), MOMENTUM_TABLE):
+        for table in (*TABLES.values(), MOMENTUM_TABLE, ALERTS_TABLE):
             cursor.execute(f"drop table if exists streaming.{prefix}{table} cascade")
             cursor.execute(f"create table streaming.{prefix}{table} (like streaming.{table} including all)")
 
 
 def drop_tables(conn, prefix: str) -> None:
     with conn.cursor() as cursor:
-        for table in (*TABLES.values(), MOMENTUM_TABLE):
+        for table in (*TABLES.values(), MOMENTUM_TABLE, ALERTS_TABLE):
             cursor.execute(f"drop table if exists streaming.{prefix}{table} cascade")
 
 

@@ -73,7 +73,8 @@ def landed(request, dbt_seeds):
 def test_incremental_builds_equal_a_full_refresh(landed):
     conn, prefix = landed
     incremental = snapshot(conn, prefix)
-    assert all(incremental[mart] for mart in MARTS)
+    # notifications lists what the alerts process sent, and none runs here (tests/streaming/test_alerts_kafka.py).
+    assert all(incremental[mart] for mart in MARTS if mart != "notifications")
     dbt(prefix, "run", "--quiet", "--full-refresh", "--exclude", "resource_type:seed")
     full = snapshot(conn, prefix)
     for mart in MARTS:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dbt_project.evaluate.landing import create_tables, drop_tables
+from dbt_project.evaluate.landing import create_tables
 from dbt_project.live_marts import MARTS_YML
+from tests.dbt_run import drop_built
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPOSURES = ROOT / "dbt_project" / "models" / "marts" / "exposures.yml"
@@ -75,7 +76,4 @@ def test_a_mart_whose_column_type_disagrees_with_its_contract_fails_the_build(pg
         assert refused.returncode != 0, output[-3000:]
         assert "contract" in output.lower() and "home_score" in output, output[-3000:]
     finally:
-        with pg_conn.cursor() as cursor:
-            cursor.execute(f"drop table if exists marts.{prefix}scoreboard")
-            cursor.execute(f"drop table if exists staging.{prefix}int_match_results cascade")
-        drop_tables(pg_conn, prefix)  # cascades to the staging views
+        drop_built(pg_conn, prefix, ["scoreboard"])

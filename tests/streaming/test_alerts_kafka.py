@@ -141,13 +141,13 @@ def test_the_scoreboard_ticker_lists_each_alert_once_newest_first(alerts):
     from dbt_project.evaluate.landing import create_tables
     from tests.dbt_run import dbt, drop_built
 
+    create_tables(alerts.pg, alerts.prefix)  # the landing job's tables, empty: the teams come later
     alerts.replay({"7558"})
     alerts.run_until_idle("")  # no webhook: the alerts are logged, and recorded as such
     alerts.env["ALERTS_CONSUMER_GROUP"] += "-second"
     alerts.run_until_idle("")
     assert len(alerts.sent_rows()) == len(URUGUAY_RUSSIA)  # the second group's own record
     try:
-        create_tables(alerts.pg, alerts.prefix)  # the landing job's tables, empty: the teams come later
         dbt(alerts.prefix, "run", "--quiet", "--select", "+notifications", "--exclude", "resource_type:seed")
         with alerts.pg.cursor() as cursor:
             cursor.execute(f"SELECT notification, kind FROM marts.{alerts.prefix}notifications ORDER BY sent_at DESC")

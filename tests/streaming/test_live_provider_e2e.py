@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbt_run import dbt
+from tests.dbt_run import dbt, drop_marts
 from tests.providers_server import ProvidersServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,7 +128,4 @@ def test_a_followed_fixture_lands_with_the_providers_statistics_and_every_dbt_te
         assert defence == {player: tackled[player] for player in expected}
         assert sum(defence.values()) > 0
     finally:
-        with pipeline.pg.cursor() as cursor:
-            for mart in marts:
-                # cascade: the season views (player_season) are built on these marts.
-                cursor.execute(f"drop table if exists marts.{pipeline.prefix}{mart} cascade")
+        drop_marts(pipeline.pg, pipeline.prefix, marts)
