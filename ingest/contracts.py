@@ -113,6 +113,15 @@ def reference_violation(contract: str, message: Any) -> str | None:
 KNOWN_VALUES = "x-known-values"
 
 
+@cache
+def _described(contract: str) -> tuple[frozenset[str], tuple[tuple[str, frozenset[str]], ...]]:
+    """The fields a contract describes, and each field with known values with them: read from
+    the schema once, as drift() runs on every message a producer sends."""
+    properties = load_schema(contract).get("properties", {})
+    known = tuple((name, frozenset(field[KNOWN_VALUES])) for name, field in properties.items() if KNOWN_VALUES in field)
+    return frozenset(properties), known
+
+
 def drift(contract: str, message: Any) -> str | None:
     """How a valid message goes beyond its contract, or None: top-level fields the contract does
     not describe, and values outside a field's known values ('; '-joined, in this order, e.g.
@@ -120,13 +129,13 @@ def drift(contract: str, message: Any) -> str | None:
     writes the same note in the `schema_drift` column (streaming.transforms.schema_drift)."""
     if not isinstance(message, dict):
         return None
-    properties = load_schema(contract).get("properties", {})
+    described, known = _described(contract)
     notes = [
         f"unknown {name} {message[name]}"
-        for name, field in properties.items()
-        if KNOWN_VALUES in field and isinstance(message.get(name), str) and message[name] not in field[KNOWN_VALUES]
+        for name, values in known
+        if isinstance(message.get(name), str) and message[name] not in values
     ]
-    extra = sorted(name for name in message if name not in properties)
+    extra = sorted(message.keys() - described)
     if extra:
         notes.append("extra fields: " + ", ".join(extra))
     return "; ".join(notes) or None
