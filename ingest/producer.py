@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from confluent_kafka import KafkaError, Producer
 
 from ingest import contracts, kafka_probe, schema_registry
@@ -24,6 +25,17 @@ from ingest.settings import KafkaSettings
 # How long a message may wait for Kafka's acknowledgement, retries included (librdkafka's
 # default, stated): a broker that is back within 5 minutes loses nothing.
 DELIVERY_TIMEOUT_MS = 300_000
+
+
+def encode(value: dict[str, Any]) -> bytes:
+    """A message as compact UTF-8 JSON, by orjson: the same document as
+    `json.dumps(value, ensure_ascii=False, separators=(",", ":"))`, several times faster (a tiny
+    float may be written without an exponent, NaN is written null). What orjson cannot write
+    (an integer beyond 64 bits, a non-string key) the standard library writes, as before."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def check_broker(settings: KafkaSettings, timeout: float = 10.0) -> None:
@@ -100,7 +112,7 @@ class MatchProducer:
 
     def send(self, contract: str, key: str, value: dict[str, Any]) -> bool:
         """Validate and send one message; returns False when it went to the dead-letter topic."""
-        payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        payload = encode(value)
         reason = contracts.violation(contract, value)
         if reason is None:
             # Schema drift (a new event type, extra fields) is sent, marked for the consumers.
