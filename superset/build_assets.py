@@ -22,6 +22,7 @@ from dbt_project.live_marts import shown_marts  # noqa: E402
 from ingest.vocabulary import UNDER_WAY  # noqa: E402
 from stack import envfile  # noqa: E402
 from stack.cli import command  # noqa: E402
+import pitch_svg  # noqa: E402
 from superset_api import SupersetApi, SupersetApiError  # noqa: E402
 
 REFRESH_SECONDS = 30
@@ -63,6 +64,10 @@ MATCH_LABEL = ("{p}home_team || ' – ' || {p}away_team"
                " || COALESCE(' (' || to_char({p}match_date, 'FMDD Mon YYYY') || ')', '')")
 # The newest match first, in the Match centre's filter: the one whose latest moment is the latest.
 LAST_UPDATE = {"metric_name": "last_update", "verbose_name": "Last update", "expression": "MAX(updated_at)"}
+# The players in the Player performance's filter, the one with the most touches first.
+MOST_TOUCHES = {"metric_name": "most_touches", "verbose_name": "Touches", "expression": "SUM(touches)"}
+# The saved metrics of a dataset, which a native filter can sort its values by.
+DATASET_METRICS = {"scoreboard": LAST_UPDATE, "player_heat_map": MOST_TOUCHES}
 
 
 def column_label(column: str) -> str:
@@ -163,28 +168,65 @@ def series(name: str, dataset: str, x_axis: str, metrics: list[dict], groupby: l
     return Chart(name, dataset, viz_type, form, [query], post)
 
 
-def bubble(name: str, dataset: str, entity: str, series_column: str, x: dict, y: dict, size: dict,
-           limit: int = 1000) -> Chart:
-    """A scatter of entities at (x, y) sized by a metric: the shot map."""
-    form = _common("bubble_v2", entity=entity, series=series_column, x=x, y=y, size=size, max_bubble_size="25",
-                   row_limit=limit, show_legend=True, x_axis_label="", y_axis_label="", opacity=0.6)
-    query = {"columns": [entity, series_column], "metrics": [x, y, size], "orderby": [[size, False]],
-             "row_limit": limit}
-    return Chart(name, dataset, "bubble_v2", form, [query])
+def handlebars(name: str, dataset: str, groupby: list[str], metrics: list[dict], template: str,
+               where: str = "", limit: int = 1000) -> Chart:
+    """Rows drawn by a Handlebars template, one element per group and its metrics (the pitch charts
+    of pitch_svg.py), the first metric's biggest first; `where` narrows the rows."""
+    filters = [{"expressionType": "SQL", "sqlExpression": where, "clause": "WHERE"}] if where else []
+    form = _common("handlebars", adhoc_filters=filters, query_mode="aggregate", groupby=groupby, metrics=metrics,
+                   all_columns=[], percent_metrics=[], order_by_cols=[], timeseries_limit_metric=metrics[0],
+                   order_desc=True, row_limit=limit, handlebarsTemplate=template, styleTemplate="")
+    query = {"columns": groupby, "metrics": metrics, "orderby": [[metrics[0], False]], "row_limit": limit}
+    if where:
+        query["extras"] = {"having": "", "where": f"({where})"}
+    return Chart(name, dataset, "handlebars", form, [query])
 
 
-def heat_map(name: str, dataset: str, x: str, y: str, value: dict, where: str, limit: int = 1000) -> Chart:
-    """A grid of cells (x, y) shaded by a metric, of the rows `where` says: where on the pitch, as
-    the fans' apps draw it."""
-    form = _common("heatmap_v2", adhoc_filters=[{"expressionType": "SQL", "sqlExpression": where, "clause": "WHERE"}],
-                   x_axis=x, groupby=[y], metric=value, row_limit=limit, sort_x_axis="alpha_asc",
-                   sort_y_axis="alpha_asc", normalize_across="heatmap", show_legend=True, show_values=False,
-                   xscale_interval=1, yscale_interval=1, left_margin="auto", bottom_margin="auto",
-                   y_axis_format="SMART_NUMBER")
-    query = {"columns": [x, y], "metrics": [value], "orderby": [[x, True], [y, True]], "row_limit": limit,
-             "extras": {"having": "", "where": f"({where})"}}
-    post = [{"operation": "rank", "options": {"metric": value["label"], "group_by": None}}]
-    return Chart(name, dataset, "heatmap_v2", form, [query], post)
+HOME_COLOUR, AWAY_COLOUR = "#FFB300", "#29B6F6"
+# Metres on the drawn pitch per percent of its length and of its width (the contract's coordinates).
+PER_PERCENT_LENGTH, PER_PERCENT_WIDTH = pitch_svg.LENGTH / 100, pitch_svg.WIDTH / 100
+SHOT_TIP = ("MAX(player_name || ' (' || team || ') ' || minute || ''', xG ' || to_char(xg, 'FM0.00')"
+            " || CASE WHEN is_goal THEN ', goal' ELSE '' END)")
+
+
+def team_name(side: str) -> str:
+    """A metric naming the home or away team, the same on every row (a window over all of them):
+    Superset refuses a subquery into the scoreboard in a metric, so a team without a row is not named."""
+    return f"MAX(MAX(CASE WHEN team_side = '{side}' THEN team END)) OVER ()"
+
+
+def shot_map(name: str) -> Chart:
+    """Every shot of the match on the pitch, a circle whose area grows with its xG, filled for a
+    goal. The contract's coordinates are in the shooting team's attacking direction: the home
+    team's are drawn as they are (attacking right), the away team's turned half a turn (attacking
+    left, its left wing at the bottom)."""
+    def drawn(column: str) -> str:
+        return f"CASE WHEN team_side = 'away' THEN 100 - {column} ELSE {column} END"
+
+    return handlebars(name, "shot_xg", ["event_id"], [
+        metric("r", "0.6 + 3 * SQRT(MAX(COALESCE(xg, 0)))"),  # biggest first: small circles stay on top
+        metric("x", f"ROUND((MAX({drawn('location_x')}) * {PER_PERCENT_LENGTH:g})::numeric, 2)"),
+        metric("y", f"ROUND((MAX({drawn('location_y')}) * {PER_PERCENT_WIDTH:g})::numeric, 2)"),
+        metric("colour", f"MAX(CASE WHEN team_side = 'home' THEN '{HOME_COLOUR}' ELSE '{AWAY_COLOUR}' END)"),
+        metric("fill", "MAX(CASE WHEN is_goal THEN 0.95 ELSE 0.2 END)"),
+        metric("tip", SHOT_TIP),
+        metric("home_team", team_name("home")),
+        metric("away_team", team_name("away")),
+    ], pitch_svg.shot_map(HOME_COLOUR, AWAY_COLOUR))
+
+
+def touches_on_pitch(name: str, who: str, where: str = "") -> Chart:
+    """A heat map: the 10 x 8 zones of player_heat_map on the pitch, each shaded by its share of the
+    touches (the busiest zone darkest), attacking left to right; `who` is the metric naming whose."""
+    zone_length, zone_width = pitch_svg.LENGTH / 10, pitch_svg.WIDTH / 8
+    return handlebars(name, "player_heat_map", ["x_zone", "y_zone"], [
+        metric("shade", "ROUND(0.05 + 0.85 * SUM(touches) / MAX(SUM(touches)) OVER (), 3)"),
+        metric("x", f"MIN((x_zone - 1) * {zone_length:g})"),
+        metric("y", f"MIN((y_zone - 1) * {zone_width:g})"),
+        metric("tip", "ROUND(100.0 * SUM(touches) / SUM(SUM(touches)) OVER (), 1) || '% of the touches ('"
+                      " || SUM(touches) || ')'"),
+        metric("who", who),
+    ], pitch_svg.heat_map("#D84315"), where)
 
 
 def big_number(name: str, dataset: str, value: dict, subheader: str = "") -> Chart:
@@ -202,6 +244,8 @@ class Dashboard:
     rows: list[list[tuple[Chart, int]]]
     match_filter: bool = False
     label_colours: dict[str, str] = field(default_factory=dict)
+    # The chart a Player filter applies to, and no other (the leaders stay everyone's).
+    player_filter: str = ""
 
     @property
     def charts(self) -> list[Chart]:
@@ -209,10 +253,10 @@ class Dashboard:
 
 
 SCORE = metric("Goals", "SUM(home_score + away_score)")
-# The win-probability lines, apart at a glance (home purple, draw grey, away gold), in colours the
-# colour scheme does not give the teams of the dashboard's other charts.
-WIN_PROBABILITY_COLOURS = {column_label("p_home"): "#7B3FA0", column_label("p_draw"): "#9E9E9E",
-                           column_label("p_away"): "#E0A800"}
+# The win-probability lines are named after the teams ("Spain win"), which the colour scheme colours
+# apart from each other and from the teams' own lines; the draw is grey, between them.
+WIN_PROBABILITY_COLOURS = {"Draw": "#9E9E9E"}
+PLAYER_HEAT_MAP = "Player heat map"
 DASHBOARDS = [
     Dashboard("Live scoreboard", "live-scoreboard", [
         [(big_number("Live matches", "scoreboard", metric("Live", f"COUNT(*) FILTER (WHERE status IN {LIVE_STATUSES})"),
@@ -227,23 +271,21 @@ DASHBOARDS = [
         [(table("Match timeline", "match_timeline",
                 ["display_minute", "category", "team", "player_name", "other_player_name", "home_score", "away_score"],
                 "moment_order", False), 5),
-         # A metric's label cannot name the match's team, so the lines say which side; the dashboard
-         # colours them apart (WIN_PROBABILITY_COLOURS) and its filter names the home team first.
-         (series("Win probability", "win_probability", "minute",
-                 [metric(column_label(p), f"MAX({p})") for p in ("p_home", "p_draw", "p_away")],
+         # One line per outcome, named after the match's teams by the mart ("Spain win", "Draw").
+         (series("Win probability", "win_probability_by_outcome", "minute",
+                 [metric("Probability", "MAX(probability)")], ["outcome"],
                  y_axis_format=".0%", y_axis_bounds=[0, 1]), 7)],
         [(series("Momentum per 5 minutes", "team_momentum", "window_start_minute",
                  [metric("Momentum", "AVG(momentum_index)")], ["team"], kind="bar"), 6),
-         (bubble("Shot map", "shot_xg", "event_id", "team",
-                 metric("x", "MAX(location_x)"), metric("y", "MAX(location_y)"), metric("xG", "SUM(xg)")), 6)],
+         (shot_map("Shot map"), 6)],
         # Possession by the share of passes per window; pressing by PPDA over the match so far (low = intense).
         [(series("Possession per 5 minutes", "team_momentum", "window_start_minute",
                  [metric("Possession %", "AVG(possession)")], ["team"], y_axis_bounds=[0, 100]), 6),
          (series("Pressing: PPDA so far", "team_pressing", "window_start_minute",
                  [metric("PPDA", "AVG(ppda_so_far)")], ["team"]), 6)],
         # Each team attacks from zone 1 (its own goal line) to zone 10, left to right.
-        [(heat_map(f"{side.title()} team touches", "player_heat_map", "x_zone", "y_zone",
-                   metric("Touches", "SUM(touches)"), f"team_side = '{side}'"), 6) for side in ("home", "away")],
+        [(touches_on_pitch(f"{side.title()} team touches", "MAX(MAX(team)) OVER ()", f"team_side = '{side}'"), 6)
+         for side in ("home", "away")],
         [(leaders("Players in this match", "player_performance", ["player_name", "team"],
                   [metric("Rating", "MAX(rating)"), metric("Minutes", "MAX(minutes_played)"),
                    metric("Goals", "SUM(goals)"), metric("Assists", "SUM(assists)"),
@@ -261,14 +303,16 @@ DASHBOARDS = [
         [(leaders("Passing", "player_performance", ["player_name", "team"],
                   [metric("Passes completed", "SUM(passes_completed)"),
                    # Of all the player's passes, not the average of his matches' percentages.
-                   metric("Pass accuracy %", "100.0 * SUM(passes_completed) / NULLIF(SUM(passes), 0)")]), 6),
+                   metric("Pass accuracy %", "100.0 * SUM(passes_completed) / NULLIF(SUM(passes), 0)")]), 4),
          (leaders("Tackles and interceptions", "player_performance", ["player_name", "team"],
-                  [metric("Tackles", "SUM(tackles)"), metric("Interceptions", "SUM(interceptions)")]), 6)],
+                  [metric("Tackles", "SUM(tackles)"), metric("Interceptions", "SUM(interceptions)")]), 4),
+         # The player the dashboard's filter picks, over all his matches (each attacking left to right).
+         (touches_on_pitch(PLAYER_HEAT_MAP, "MAX(MAX(player_name)) OVER ()"), 4)],
         [(table("Per match", "player_performance",
                 [MATCH, "player_name", "team", "rating", "minutes_played", "goals", "assists", "shots",
                  "shots_on_target", "xg", "passes_completed", "pass_accuracy", "tackles", "interceptions",
                  "yellow_cards", "red_cards"], "rating"), 12)],
-    ]),
+    ], player_filter=PLAYER_HEAT_MAP),
     Dashboard("Fantasy live", "fantasy-live", [
         [(leaders("Top performers", "fantasy_points", ["player_name", "team"],
                   [metric("Points", "SUM(total_points)")], page_length=10), 4),
@@ -351,7 +395,7 @@ def ensure_dataset(api: SupersetApi, database_id: int, table: str) -> int:
 
 def describe_dataset(api: SupersetApi, dataset_id: int, table: str) -> None:
     """Every column's label, the calculated column `match` where there is a match_id, and the
-    scoreboard's `last_update` metric. The lists sent are complete: Superset deletes what they leave out."""
+    table's metric in DATASET_METRICS. The lists sent are complete: Superset deletes what they leave out."""
     current = api.get(f"/api/v1/dataset/{dataset_id}")["result"]
     columns = {c["column_name"]: {k: v for k, v in c.items() if k in COLUMN_FIELDS} for c in current["columns"]}
     if "match_id" in columns:
@@ -360,8 +404,9 @@ def describe_dataset(api: SupersetApi, dataset_id: int, table: str) -> None:
     for name, column in columns.items():
         column["verbose_name"] = column_label(name)
     metrics = {m["metric_name"]: {k: v for k, v in m.items() if k in METRIC_FIELDS} for m in current["metrics"]}
-    if table == "scoreboard":
-        metrics[LAST_UPDATE["metric_name"]] = metrics.get(LAST_UPDATE["metric_name"], {}) | LAST_UPDATE
+    if table in DATASET_METRICS:
+        saved = DATASET_METRICS[table]
+        metrics[saved["metric_name"]] = metrics.get(saved["metric_name"], {}) | saved
     api.put(f"/api/v1/dataset/{dataset_id}", {"columns": list(columns.values()), "metrics": list(metrics.values())})
 
 
@@ -395,6 +440,9 @@ def layout(dashboard: Dashboard, chart_ids: dict[str, int], chart_uuids: dict[st
             chart_id = f"CHART-{r}-{c}"
             position[row_id]["children"].append(chart_id)
             height = 30 if chart.viz_type == "big_number_total" else 60
+            if chart.viz_type == "handlebars":
+                # A pitch is two thirds as high as wide: tall enough for the whole of it at its width.
+                height = max(height, 12 * width)
             position[chart_id] = {"type": "CHART", "id": chart_id, "children": [],
                                   "parents": ["ROOT_ID", "GRID_ID", row_id],
                                   "meta": {"width": width, "height": height, "chartId": chart_ids[chart.name],
@@ -411,23 +459,37 @@ def layout(dashboard: Dashboard, chart_ids: dict[str, int], chart_uuids: dict[st
     return position
 
 
+def select_filter(name: str, dataset_id: int | None, column: str, sort_metric: dict, description: str,
+                  excluded: list[int]) -> dict:
+    """A native filter choosing one value of `column`, the first by `sort_metric` (descending) when the
+    dashboard opens, on every chart but those `excluded`."""
+    return {
+        "id": f"NATIVE_FILTER-{name.lower()}", "name": name, "filterType": "filter_select", "type": "NATIVE_FILTER",
+        "targets": [{"datasetId": dataset_id, "column": {"name": column}}],
+        "controlValues": {"enableEmptyFilter": True, "defaultToFirstItem": True, "multiSelect": False,
+                          "searchAllOptions": False, "inverseSelection": False, "sortAscending": False},
+        "sortMetric": sort_metric["metric_name"],
+        # What the UI saves with "Select first filter value by default": without it, Superset 6.1
+        # shows the first value but leaves it pending until "Apply filters" is clicked.
+        "requiredFirst": True,
+        "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
+        "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded},
+        "description": description,
+    }
+
+
 def metadata(dashboard: Dashboard, chart_ids: dict[str, int], dataset_ids: dict[str, int]) -> dict:
     native_filters = []
     if dashboard.match_filter:
-        native_filters.append({
-            "id": "NATIVE_FILTER-match", "name": "Match", "filterType": "filter_select", "type": "NATIVE_FILTER",
-            "targets": [{"datasetId": dataset_ids["scoreboard"], "column": {"name": MATCH}}],
-            # One match at a time, the most recent one when the dashboard opens.
-            "controlValues": {"enableEmptyFilter": True, "defaultToFirstItem": True, "multiSelect": False,
-                              "searchAllOptions": False, "inverseSelection": False, "sortAscending": False},
-            "sortMetric": LAST_UPDATE["metric_name"],
-            # What the UI saves with "Select first filter value by default": without it, Superset 6.1
-            # shows the first value but leaves it pending until "Apply filters" is clicked.
-            "requiredFirst": True,
-            "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
-            "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
-            "description": "The match to show; the most recent one first.",
-        })
+        # One match at a time, the most recent one when the dashboard opens.
+        native_filters.append(select_filter("Match", dataset_ids.get("scoreboard"), MATCH, LAST_UPDATE,
+                                            "The match to show; the most recent one first.", []))
+    if dashboard.player_filter:
+        (chart,) = [c for c in dashboard.charts if c.name == dashboard.player_filter]
+        others = sorted(chart_id for name, chart_id in chart_ids.items() if name != chart.name)
+        native_filters.append(select_filter("Player", dataset_ids.get(chart.dataset), "player_name", MOST_TOUCHES,
+                                            f"Whose {chart.name.lower()}; the player with the most touches first.",
+                                            others))
     return {"refresh_frequency": REFRESH_SECONDS, "timed_refresh_immune_slices": [], "expanded_slices": {},
             "color_scheme": "supersetColors", "label_colors": dashboard.label_colours, "shared_label_colors": [],
             "cross_filters_enabled": False, "native_filter_configuration": native_filters,

@@ -52,3 +52,21 @@ ROW_LIMIT = 10000
 SUPERSET_WEBSERVER_PORT = int(os.environ.get("SUPERSET_PORT") or 8088)
 # Assets are imported and exported as code; the REST API is what the export script and tests use.
 FAB_API_SWAGGER_UI = False
+
+# The shot map and heat maps draw a pitch in inline SVG from a Handlebars chart (superset/pitch_svg.py),
+# whose output Superset sanitizes like any Markdown. Sanitization stays on: the schema is extended by
+# exactly the SVG elements and presentation attributes those templates write (hast's property names),
+# no script, style, link or event handler.
+_SVG_PAINT = ["fill", "fillOpacity", "stroke", "strokeWidth", "strokeOpacity"]
+HTML_SANITIZATION_SCHEMA_EXTENSIONS = {
+    "tagNames": ["svg", "g", "rect", "line", "circle", "path", "text", "title"],
+    "attributes": {
+        "svg": ["className", "role", "viewBox", "width"],
+        "g": [*_SVG_PAINT, "fontSize"],
+        "rect": ["x", "y", "width", "height", *_SVG_PAINT],
+        "line": ["x1", "y1", "x2", "y2", *_SVG_PAINT],
+        "circle": ["cx", "cy", "r", *_SVG_PAINT],
+        "path": ["d", *_SVG_PAINT],
+        "text": ["x", "y", "textAnchor", "fill", "fontSize"],
+    },
+}

@@ -2,7 +2,8 @@
 
 Each dashboard must render all its charts with no error message and no warning sign, its table
 headers in words rather than column names, and the Match centre must open on the most recent
-match; a screenshot of each is saved under artifacts/screenshots/ for the record.
+match; the shot map and heat maps draw a pitch, and the win-probability lines are named after the
+match's teams. A screenshot of each is saved under artifacts/screenshots/ for the record.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ ERRORS = ('[data-test="error-tooltip"], [data-test="alert"], .alert-danger, .ant
 # The sign in a chart's header, e.g. "The row limit set for the chart was reached. The chart may show partial data."
 WARNING = '[data-test="slice-header"] [aria-label="warning"]'
 FILTER_BAR = '[data-test="filter-bar"]'
+# The pitch of superset/pitch_svg.py, and what is drawn on it: each shot or zone carries its tooltip.
+PITCH = "svg.pitch"
+MARKS = f"{PITCH} :is(circle, rect):has(title)"
+PITCH_CHARTS = {"match-centre": ["Shot map", "Home team touches", "Away team touches"],
+                "player-performance": ["Player heat map"]}
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +143,45 @@ def test_match_centre_shows_the_chosen_match(logged_in, api, landed_matches, pg_
     expect(timeline.get_by_text(away).first).to_be_visible(timeout=60_000)
     for team in set(newest) - {home, away}:
         expect(timeline.get_by_text(team, exact=True)).to_have_count(0)
+
+
+def chart_named(page, name: str):
+    return page.locator(CHART).filter(has=page.locator('[data-test="editable-title"]', has_text=name))
+
+
+def filter_value(page) -> str:
+    """The value the dashboard's first native filter shows (it has one selected when it opens)."""
+    selected = page.locator(f"{FILTER_BAR} .ant-select-selection-item").first
+    expect(selected).not_to_be_empty(timeout=30_000)
+    return selected.inner_text().strip()
+
+
+@pytest.mark.parametrize("slug", sorted(PITCH_CHARTS))
+def test_shots_and_touches_are_drawn_on_a_pitch(logged_in, api, landed_matches, slug):
+    page = logged_in
+    open_dashboard(page, api, slug)
+    for name in PITCH_CHARTS[slug]:
+        chart = chart_named(page, name)
+        expect(chart.locator(PITCH)).to_have_count(1, timeout=60_000)
+        assert chart.locator(MARKS).count() > 0, f"{slug}: {name} draws a pitch with nothing on it"
+    if slug == "player-performance":
+        # The heat map opens on the player its filter shows, never on nobody.
+        expect(chart_named(page, "Player heat map").locator(PITCH)).to_contain_text(filter_value(page))
+    assert_no_errors(page, slug)
+
+
+def test_win_probability_lines_are_named_after_the_teams(logged_in, api, landed_matches):
+    """ECharts draws the legend on a canvas, so the series it names are read from the chart's data
+    as the browser received it, for the match the dashboard opened on."""
+    page = logged_in
+    received = []
+    page.on("response", lambda response: received.append(response) if "/api/v1/chart/data" in response.url else None)
+    open_dashboard(page, api, "match-centre")
+    home, away = re.sub(r" \(.*\)$", "", filter_value(page)).split(" – ")
+    (dashboard,) = api.list("dashboard", slug="match-centre")
+    (chart_id,) = [c["id"] for c in api.get(f"/api/v1/dashboard/{dashboard['id']}/charts")["result"]
+                   if c["slice_name"] == "Win probability"]
+    drawn = [r.json()["result"][0]["colnames"] for r in received
+             if (r.request.post_data_json or {}).get("form_data", {}).get("slice_id") == chart_id and r.ok]
+    assert drawn, "the page fetched no data for Win probability"
+    assert {f"{home} win", "Draw", f"{away} win"} <= set(drawn[-1]), drawn[-1]
