@@ -49,10 +49,11 @@ COLUMN_LABELS = {
     "rank_overall": "Rank", "rank_in_position": "Rank in position", "player_out": "Out", "player_in": "In",
     "player_out_form": "Out: points per 90", "player_in_form": "In: points per 90", "form_gain": "Gain per 90",
     "player_in_team": "In: team", "player_in_price": "In: price (m)",
+    "sent_at": "When", "notification": "What happened",
 }
 WORDS = {"xg": "xG", "bps": "BPS", "ms": "(ms)", "id": "id"}
 # The numbers that are not whole, by the label a fan reads above them (a column's or a metric's).
-NUMBER_FORMATS = {"xG": ".2f", "Out: points per 90": ".1f", "In: points per 90": ".1f", "Gain per 90": ".1f",
+NUMBER_FORMATS = {"xG": ".2f", "xG, last 15 min": ".2f", "Out: points per 90": ".1f", "In: points per 90": ".1f", "Gain per 90": ".1f",
                   "Pass accuracy %": ".1f", "Age (s)": ",.0f", "Rating": ".1f", "PPDA": ".1f",
                   "Possession %": ".0f"}
 
@@ -263,6 +264,9 @@ DASHBOARDS = [
                      "being played now"), 4),
          (big_number("Matches", "scoreboard", metric("Matches", "COUNT(*)"), "live and recent"), 4),
          (big_number("Goals scored", "scoreboard", SCORE, "in these matches"), 4)],
+        # The ticker: what the alerts pushed (marts.notifications), newest first, in their words.
+        [(table("Latest goals, red cards and VAR", "notifications", ["sent_at", "notification", "status"], "sent_at",
+                page_length=8), 12)],
         [(table("Scoreboard", "scoreboard",
                 ["competition", "home_team", "home_score", "away_score", "away_team", "status", "minute",
                  "home_penalties", "away_penalties", "updated_at"], "updated_at"), 12)],
@@ -278,6 +282,13 @@ DASHBOARDS = [
         [(series("Momentum per 5 minutes", "team_momentum", "window_start_minute",
                  [metric("Momentum", "AVG(momentum_index)")], ["team"], kind="bar"), 6),
          (shot_map("Shot map"), 6)],
+        # FotMob's xG race: each team's xG so far against its goals so far (a goal is a step of its line);
+        # the trends: shots and xG over the last 3 windows (dbt var trend_windows), i.e. 15 minutes.
+        [(series("xG race", "xg_race", "minute",
+                 [metric("xG", "MAX(xg_so_far)"), metric("Goals", "MAX(goals_so_far)")], ["team"]), 6),
+         (series("Trends: the last 15 minutes", "team_trends", "window_start_minute",
+                 [metric("xG, last 15 min", "MAX(xg_last_n)"), metric("Shots, last 15 min", "MAX(shots_last_n)")],
+                 ["team"]), 6)],
         # Possession by the share of passes per window; pressing by PPDA over the match so far (low = intense).
         [(series("Possession per 5 minutes", "team_momentum", "window_start_minute",
                  [metric("Possession %", "AVG(possession)")], ["team"], y_axis_bounds=[0, 100]), 6),
