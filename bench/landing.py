@@ -5,7 +5,9 @@ tables of the same shape (columns, primary key, indexes)."""
 from __future__ import annotations
 
 import io
+import re
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import psycopg2.errors
@@ -70,6 +72,20 @@ def copy_baseline(sandbox: Sandbox) -> tuple[int, float]:
     return rows, seconds
 
 
+# The sinks' line per batch (streaming/sinks.py): "... landed: ...; validate 1.20 s, parquet 0.30 s, postgres 0.10 s".
+BATCH_LINE = re.compile(r"^.* batch \d+ landed: [^;]*; (.*)$", re.M)
+
+
+def sink_phases(log_text: str) -> dict[str, float]:
+    """Seconds per phase of the landing batches, summed over every query's batches: where the job's
+    time goes (`validate` and `read` include Spark computing the batch, since it is collected there)."""
+    phases: dict[str, float] = defaultdict(float)
+    for line in BATCH_LINE.finditer(log_text):
+        for phase, seconds in re.findall(r"(\w+) ([\d.]+) s", line.group(1)):
+            phases[phase] += float(seconds)
+    return {phase: round(seconds, 2) for phase, seconds in phases.items()}
+
+
 def parquet_summary(root: Path) -> dict:
     files = [p for p in root.rglob("*.parquet")] if root.exists() else []
     return {"parquet_files": len(files), "parquet_mb": round(sum(p.stat().st_size for p in files) / 2**20, 1)}
@@ -99,5 +115,6 @@ def measure(sandbox: Sandbox, expected_messages: int, progress: Progress, timeou
                  "messages_in_kafka": expected_messages,
                  "first_batch_landed_after_s": round(float(first_batch) - started, 2) if first_batch else None,
                  "first_to_last_batch_seconds": round(float(batches_span), 2) if batches_span else None,
+                 "sink_phases_s": sink_phases((sandbox.work / "streaming.log").read_text(errors="replace")),
                  **parquet_summary(sandbox.work / "parquet")},
     )

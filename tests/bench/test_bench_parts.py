@@ -71,3 +71,16 @@ def test_table_shows_ratio_and_a_figure_that_was_not_measured():
 ])
 def test_processes_count_in_their_group(cmdline, group):
     assert classify(cmdline) == group
+
+
+def test_landing_sink_phases_sum_every_query_batch():
+    from bench.landing import sink_phases
+
+    log = ("26/12/01 14:52:25 WARN ResolveWriteToStream: not a batch line\n"
+           "2026-12-01 14:54:08,164 streaming.sinks INFO land-live_matches batch 0 landed: 2046 rows (0 with schema drift), "
+           "0 dead letters; validate 73.87 s, parquet 3.01 s, postgres 0.91 s\n"
+           "2026-12-01 14:55:12,220 streaming.sinks INFO land-match_events batch 1 landed: 23242 rows (0 with schema drift), "
+           "0 dead letters; validate 15.04 s, parquet 1.02 s, postgres 4.92 s\n"
+           "2026-12-01 14:53:01,091 streaming.sinks INFO land-dead_letters batch 0 landed: 0 rows (0 with schema drift), "
+           "0 dead letters; read 1.20 s, postgres 0.16 s\n")
+    assert sink_phases(log) == {"validate": 88.91, "parquet": 4.03, "postgres": 5.99, "read": 1.2}
