@@ -24,6 +24,10 @@ python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 if [ "${1:-}" = --browser ] && ! command -v chromium >/dev/null 2>&1; then
   need+=(chromium)
 fi
+# and a colour emoji font, which the scoreboard's ticker texts use (⚽ 🟥 🏁); without it they are boxes.
+if [ "${1:-}" = --browser ] && [ ! -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+  need+=(fonts-noto-color-emoji)
+fi
 
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

@@ -137,13 +137,15 @@ def table(name: str, dataset: str, columns: list[str], order_by: str | list[str]
     return Chart(name, dataset, "table", form, [query])
 
 
-def leaders(name: str, dataset: str, groupby: list[str], metrics: list[dict], page_length: int = 15) -> Chart:
-    """Totals per group, ranked by the first metric, the leaders on the first page."""
+def leaders(name: str, dataset: str, groupby: list[str], metrics: list[dict], page_length: int = 15,
+            rank_by: dict | None = None) -> Chart:
+    """Totals per group, ranked by the first metric (or `rank_by`, not shown), the leaders on the first page."""
     labels = [m["label"] for m in metrics]
+    rank_by = rank_by or metrics[0]
     form = _common("table", query_mode="aggregate", groupby=groupby, metrics=metrics,
-                   timeseries_limit_metric=metrics[0], order_desc=True, page_length=page_length,
+                   timeseries_limit_metric=rank_by, order_desc=True, page_length=page_length,
                    server_pagination=False, column_config=number_formats(labels, labels))
-    query = {"columns": groupby, "metrics": metrics, "orderby": [[metrics[0], False]]}
+    query = {"columns": groupby, "metrics": metrics, "orderby": [[rank_by, False]]}
     return Chart(name, dataset, "table", form, [query])
 
 
@@ -302,7 +304,9 @@ DASHBOARDS = [
                    metric("Goals", "SUM(goals)"), metric("Assists", "SUM(assists)"),
                    metric("Shots", "SUM(shots)"), metric("xG", "SUM(xg)"),
                    metric("Passes completed", "SUM(passes_completed)"), metric("Tackles", "SUM(tackles)")],
-                  page_length=40), 12)],
+                  # Descending, PostgreSQL puts nulls first: the players with too few minutes for a
+                  # rating go last instead.
+                  page_length=40, rank_by=metric("Rating, unrated last", "COALESCE(MAX(rating), -1)")), 12)],
     ], match_filter=True, label_colours=WIN_PROBABILITY_COLOURS),
     Dashboard("Player performance", "player-performance", [
         [(leaders("Top scorers", "player_performance", ["player_name", "team"],

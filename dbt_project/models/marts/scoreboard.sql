@@ -1,14 +1,25 @@
-{{ config(materialized='view') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
 
--- The latest state of each match, live: a goal shows as soon as its snapshot lands, without
--- waiting for the loop. A match with landed rows is read from them (int_latest_snapshots); one
--- whose rows were purged before the batch layer kept them, from int_match_results's copy.
-select latest.*  -- noqa: AM04
-from {{ ref('int_latest_snapshots') }} as latest
-union all
-select kept.*  -- noqa: AM04
-from {{ ref('int_match_results') }} as kept
-where not exists (
-    select from {{ ref('int_latest_snapshots') }} as landed
-    where landed.match_id = kept.match_id
+-- The latest state of each match, for the matches landed since the last run: int_match_results
+-- (its header says how it is taken).
+with changed as (
+    {{ changed_matches([ref('stg_streaming__live_matches')]) }}
 )
+
+select
+    r.match_id,
+    r.competition,
+    r.home_team,
+    r.away_team,
+    r.home_score,
+    r.away_score,
+    r.home_penalties,
+    r.away_penalties,
+    r.status,
+    r.minute,
+    r.updated_at,
+    r.is_neutral_venue,
+    r.source_landed_at,
+    r.match_date
+from {{ ref('int_match_results') }} as r
+where r.match_id in (select changed.match_id from changed)

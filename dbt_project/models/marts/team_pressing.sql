@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='match_id') }}
 
 -- How hard each team presses, per match, team and 5-minute window of the match clock (added time
 -- counts in the period's last window), in the contract's percent coordinates (0 = own goal line):
@@ -12,8 +12,13 @@
 --                      (location_x >= 62 on a 105 m pitch), StatsBomb's high turnovers by where
 --                      the ball was won.
 -- PPDA follows Opta's and StatsBomb's definition; fouls with a card are reported as the card by
--- the contract, so they are not counted. A view on the hot events: live, without the loop.
-with events as (
+-- the contract, so they are not counted. Rebuilt by the live loop for the matches landed since
+-- its last run: a table, so a dashboard filtered by match reads only that match's rows.
+with changed as (
+    {{ changed_matches([ref('stg_streaming__match_events')]) }}
+),
+
+events as (
     select
         match_id,
         team_side,
@@ -24,7 +29,7 @@ with events as (
         location_x,
         {{ clock_window_start('minute', 'period') }} as window_start_minute
     from {{ ref('stg_streaming__match_events') }}
-    where team_side is not null and period between 1 and 4
+    where team_side is not null and period between 1 and 4 and match_id in (select changed.match_id from changed)
 ),
 
 teams as (
@@ -89,19 +94,21 @@ with_opponent as (
 )
 
 select
-    match_id,
-    team,
-    team_side,
-    period,
-    window_start_minute,
-    window_start_minute + 5 as window_end_minute,
-    pressures,
-    defensive_actions,
-    opponent_passes,
-    round(opponent_passes::numeric / nullif(defensive_actions, 0), 2) as ppda,
+    o.match_id,
+    o.team,
+    o.team_side,
+    o.period,
+    o.window_start_minute,
+    o.window_start_minute + 5 as window_end_minute,
+    o.pressures,
+    o.defensive_actions,
+    o.opponent_passes,
+    round(o.opponent_passes::numeric / nullif(o.defensive_actions, 0), 2) as ppda,
     round(
-        sum(opponent_passes) over so_far::numeric / nullif(sum(defensive_actions) over so_far, 0), 2
+        sum(o.opponent_passes) over so_far::numeric / nullif(sum(o.defensive_actions) over so_far, 0), 2
     ) as ppda_so_far,
-    balls_won_high
-from with_opponent
-window so_far as (partition by match_id, team_side order by period, window_start_minute)
+    o.balls_won_high,
+    changed.source_landed_at
+from with_opponent as o
+inner join changed on o.match_id = changed.match_id
+window so_far as (partition by o.match_id, o.team_side order by o.period, o.window_start_minute)
