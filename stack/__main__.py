@@ -9,6 +9,7 @@ from matchday import add_version_flag
 
 from . import StackError, envfile, kafka, nifi, pipeline, postgres, schema_registry, superset
 from .cli import command
+from .process import memory_text
 from .settings import Settings
 
 
@@ -54,6 +55,13 @@ def down() -> None:
     print(f"postgres: {postgres.shutdown()}", flush=True)
 
 
+def total_row(rows: list[dict]) -> dict:
+    """The last row of `status`: the memory of the whole stack, the sum of the rows' (unrounded) memory."""
+    memory = sum(row["memory_mb"] or 0.0 for row in rows)
+    return {"service": "total", "state": "-", "problem": "", "pid": "-", "address": "-",
+            "memory": memory_text(memory), "memory_mb": memory}
+
+
 def status(settings: Settings) -> bool:
     rows = [kafka.status(settings.kafka), postgres.status(settings.postgres)]
     if (superset.VENV / "bin" / "superset").exists():
@@ -67,6 +75,7 @@ def status(settings: Settings) -> bool:
         if nifi.pid() or nifi_settings.enabled:
             services_ok = services_ok and row["state"] == "healthy"
     rows += pipeline.status_rows()
+    rows.append(total_row(rows))
     columns = ("service", "state", "pid", "address", "memory")
     widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
     print("  ".join(c.upper().ljust(widths[c]) for c in columns))

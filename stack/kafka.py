@@ -14,7 +14,7 @@ from string import Template
 from ingest import kafka_probe
 
 from . import ROOT, STACK_DIR, StackError, tls
-from .process import (port_open, read_pid, resident_mb, run_checked, shut_down, spawn, start_once, status_row,
+from .process import (port_open, read_pid, run_checked, shut_down, spawn, start_once, status_row, tree_memory_mb,
                       wait_for)
 from .settings import KafkaSettings
 
@@ -162,10 +162,10 @@ def shutdown() -> str:
     return shut_down(PID_FILE, MARKER, "The Kafka broker", timeout=60)
 
 
-def status(settings: KafkaSettings) -> dict[str, str]:
+def status(settings: KafkaSettings) -> dict:
     running = pid()
     trouble = problem(settings, timeout=3)
-    memory = resident_mb(running) if running else None
+    memory = tree_memory_mb(running) if running else None
     where = (settings.bootstrap_servers if not settings.is_local
              else f"localhost:{settings.plaintext_port} PLAINTEXT, localhost:{settings.sasl_ssl_port} SASL_SSL")
     return status_row("kafka", running, not trouble, trouble or "", where, memory)

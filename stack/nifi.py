@@ -25,7 +25,8 @@ from typing import Mapping
 
 from . import ROOT, STACK_DIR, StackError
 from .kafka import java
-from .process import read_pid, refuse_taken_ports, resident_mb, run_checked, shut_down, spawn, status_row, wait_for
+from .process import (read_pid, refuse_taken_ports, run_checked, shut_down, spawn, status_row, tree_memory_mb,
+                      wait_for)
 from .secretfile import generated
 from .settings import _port
 
@@ -313,10 +314,10 @@ def installed() -> bool:
     return COMPLETE.exists()
 
 
-def status(settings: NiFiSettings) -> dict[str, str]:
+def status(settings: NiFiSettings) -> dict:
     running = pid()
     ok = bool(running) and healthy(settings)
-    memory = resident_mb(running) if running else None
+    memory = tree_memory_mb(running) if running else None
     problem = "" if ok else f"NiFi does not answer on {settings.url}: run `make up NIFI=1`."
     return status_row("nifi", running, ok, problem, f"{settings.url}/nifi", memory)
 

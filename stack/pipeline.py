@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from . import ROOT, STACK_DIR
-from .process import read_pid, resident_mb, spawn, stop
+from .process import memory_text, read_pid, spawn, stop, tree_memory_mb
 
 PIPELINE_DIR = STACK_DIR / "pipeline"
 
@@ -48,12 +48,13 @@ def shutdown(name: str) -> str | None:
     return f"stopped (pid {running})"
 
 
-def status_rows() -> list[dict[str, str]]:
+def status_rows() -> list[dict]:
     rows = []
     for name in COMMANDS:
         running = pid(name)
         if running:
-            memory = resident_mb(running)
+            # With its children: `streaming run` launches the Spark driver JVM, which holds most of its memory.
+            memory = tree_memory_mb(running)
             rows.append({"service": name, "state": "running", "pid": str(running), "address": "-",
-                         "memory": f"{memory:.0f} MiB" if memory else "-", "problem": ""})
+                         "memory": memory_text(memory), "memory_mb": memory, "problem": ""})
     return rows

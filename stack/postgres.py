@@ -17,7 +17,7 @@ from pathlib import Path
 from ingest.errors import PostgresUnreachableError
 
 from . import STACK_DIR, StackError
-from .process import read_pid, resident_mb, run_checked, start_once
+from .process import read_pid, run_checked, start_once, status_row, tree_memory_mb
 from .settings import PostgresSettings
 
 PG_DIR = STACK_DIR / "postgres"
@@ -196,28 +196,10 @@ def problem(settings: PostgresSettings) -> str | None:
     return None
 
 
-def _tree_memory_mb(root_pid: int) -> float | None:
-    """Resident memory of the postmaster and its backends."""
-    total = resident_mb(root_pid) or 0.0
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if int((proc / "stat").read_text().split(") ", 1)[1].split()[1]) == root_pid:
-                    total += resident_mb(int(proc.name)) or 0.0
-            except (OSError, IndexError, ValueError):
-                continue
-    return total or None
-
-
-def status(settings: PostgresSettings) -> dict[str, str]:
+def status(settings: PostgresSettings) -> dict:
     running = pid() if settings.is_local else None
-    memory = _tree_memory_mb(running) if running else None
+    # The postmaster and its backends, checkpointer, walwriter...
+    memory = tree_memory_mb(running) if running else None
     trouble = problem(settings)
-    return {
-        "service": "postgres",
-        "state": "healthy" if not trouble else ("unhealthy" if running else "down"),
-        "problem": trouble or "",
-        "pid": str(running or "-"),
-        "address": f"{settings.host}:{settings.port}/{settings.db}",
-        "memory": f"{memory:.0f} MiB" if memory else "-",
-    }
+    return status_row("postgres", running, not trouble, trouble or "", f"{settings.host}:{settings.port}/{settings.db}",
+                      memory)

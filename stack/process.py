@@ -55,27 +55,77 @@ def read_pid(pid_file: Path, marker: str) -> int | None:
     return pid if marker in cmdline else None
 
 
-def resident_mb(pid: int) -> float | None:
-    """Resident memory of a process in MiB (VmRSS)."""
+def process_memory_mb(pid: int) -> float | None:
+    """Memory of one process in MiB: its PSS, or its VmRSS where /proc/<pid>/smaps_rollup cannot be read
+    (a kernel before 4.14, or a process of another user); None when the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
-    except OSError:
+    except (OSError, IndexError, ValueError):
         pass
     return None
 
 
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from one pass over the parent pids of /proc/*/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # The command name (in parentheses) may itself hold ") ": the fields follow the last one.
+                ppid = int((entry / "stat").read_text().rpartition(") ")[2].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def tree_memory_mb(pid: int) -> float | None:
+    """Memory in MiB of a process and all its descendants (the Spark JVM that the streaming job
+    launches, PostgreSQL's backends, gunicorn's workers); None when the process is gone.
+
+    It sums PSS (proportional set size), not RSS: a page shared by n processes counts 1/n in each, so
+    the sum counts it once. Summed RSS counts PostgreSQL's shared buffers once per backend, and the
+    copy-on-write pages of forked workers once per worker, which made PostgreSQL look four times its
+    size. Where PSS cannot be read the process's VmRSS stands in (see process_memory_mb).
+    """
+    children = _children()
+    total, seen, found, pending = 0.0, set(), False, [pid]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        memory = process_memory_mb(current)
+        if memory is not None:
+            total, found = total + memory, True
+        pending.extend(children.get(current, ()))
+    return total if found else None
+
+
+def memory_text(memory_mb: float | None) -> str:
+    """The memory column of `python -m stack status`."""
+    return f"{memory_mb:.0f} MiB" if memory_mb else "-"
+
+
 def status_row(service: str, pid: int | None, healthy: bool, problem: str, address: str,
-               memory_mb: float | None) -> dict[str, str]:
-    """One service's row of `python -m stack status`."""
+               memory_mb: float | None) -> dict:
+    """One service's row of `python -m stack status`; `memory_mb` stays a number for the total row."""
     return {
         "service": service,
         "state": "healthy" if healthy else ("unhealthy" if pid else "down"),
         "problem": problem,
         "pid": str(pid or "-"),
         "address": address,
-        "memory": f"{memory_mb:.0f} MiB" if memory_mb else "-",
+        "memory": memory_text(memory_mb),
+        "memory_mb": memory_mb,
     }
 
 

@@ -23,8 +23,7 @@ from urllib.parse import quote
 
 from . import ROOT, STACK_DIR, StackError, envfile
 from .cli import command
-from .postgres import _tree_memory_mb
-from .process import read_pid, refuse_taken_ports, shut_down, spawn, status_row, wait_for
+from .process import read_pid, refuse_taken_ports, shut_down, spawn, status_row, tree_memory_mb, wait_for
 from .secretfile import generated
 from .settings import PostgresSettings, _port
 
@@ -271,11 +270,11 @@ def shutdown() -> str:
     return shut_down(PID_FILE, MARKER, "Superset", timeout=30)
 
 
-def status(settings: SupersetSettings) -> dict[str, str]:
+def status(settings: SupersetSettings) -> dict:
     running = pid()
     ok = bool(running) and healthy(settings)
-    # The gunicorn master is small; the worker holds the app.
-    memory = _tree_memory_mb(running) if running else None
+    # The gunicorn master is small; its workers hold the app.
+    memory = tree_memory_mb(running) if running else None
     problem = "" if ok else f"Superset does not answer on {settings.url}: run `make up`."
     return status_row("superset", running, ok, problem, settings.url, memory)
 
