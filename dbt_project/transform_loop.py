@@ -1,14 +1,21 @@
 """`python -m dbt_project.transform_loop`: builds the live marts every DBT_LOOP_INTERVAL seconds
 (incrementally: only matches with newly landed rows are rebuilt), logs each cycle's duration, checks
 the sources' freshness every DBT_FRESHNESS_EVERY_CYCLES cycles into streaming.source_freshness, and
-stops cleanly on SIGTERM or SIGINT."""
+stops cleanly on SIGTERM or SIGINT.
+
+The scoreboard does not wait for a cycle: the landing job notifies each landed batch (streaming/notify.py),
+and the loop builds FAST_MODELS at once, in its own process with dbt's Python API on the project parsed
+once (about half a second, where a `dbt` command spends seconds starting and parsing). The cycles, in a
+thread of their own, build every other live model meanwhile."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import select
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,6 +27,7 @@ from pathlib import Path
 from ingest.errors import ConfigError
 from ingest.settings import PostgresSettings, positive_number
 from stack import envfile
+from streaming import notify
 
 ROOT = Path(__file__).resolve().parents[1]
 # The marts that change while matches are played, as selectors.yml defines them (`dbt ls --selector live`).
@@ -77,13 +85,109 @@ def dbt_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("dbt")), *args]
 
 
+# The models a goal must reach within seconds, built as soon as a batch of their source lands, and the
+# landing queries (notification payloads) whose batches they read.
+FAST_MODELS = ("int_match_results", "scoreboard")
+FAST_SOURCES = frozenset({"land-live_matches"})
+# Where the fast builds keep dbt's artifacts, apart from the cycles' (both may run at once).
+FAST_TARGET_PATH = "target/fast"
+
+
 def live_build(*extra: str) -> list[str]:
-    """The loop's `dbt build` of the live selector (extra: more dbt options, e.g. --vars)."""
-    return dbt_command("build", "--quiet", "--selector", LIVE_SELECTOR, *extra)
+    """The loop's `dbt build` of the live selector but the fast models, which the fast lane builds (extra:
+    more dbt options, e.g. --vars)."""
+    return dbt_command("build", "--quiet", "--selector", LIVE_SELECTOR, "--exclude", *FAST_MODELS, *extra)
+
+
+class FastLane:
+    """Builds FAST_MODELS (and their data tests) in this process: dbt parses the project once, then each
+    build takes the parsed manifest. Not thread-safe: one caller."""
+
+    def __init__(self) -> None:
+        from dbt.cli.main import dbtRunner
+
+        self.options = ["--quiet", "--project-dir", str(ROOT), "--target-path", FAST_TARGET_PATH]
+        parsed = dbtRunner().invoke(["parse", *self.options])
+        if not parsed.success:
+            raise TransformLoopError(f"dbt could not parse the project: {parsed.exception}")
+        self.runner = dbtRunner(manifest=parsed.result)
+        self.durations: list[float] = []
+
+    def build(self) -> bool:
+        started = time.monotonic()
+        try:
+            done = self.runner.invoke(["build", *self.options, "--select", *FAST_MODELS, "--exclude", "resource_type:unit_test"])
+            ok = done.success
+        except Exception as error:  # noqa: BLE001 - a failed build (database restarting) is retried on the next batch
+            log.error("the fast build of %s failed: %s", ", ".join(FAST_MODELS), error)
+            return False
+        self.durations.append(time.monotonic() - started)
+        if not ok:
+            log.error("the fast build of %s failed: %s", ", ".join(FAST_MODELS), done.exception or "a model or test failed")
+        return ok
+
+    def summary(self) -> str | None:
+        """What the fast builds did since the last summary, for the cycle's log line."""
+        if not self.durations:
+            return None
+        line = f"{', '.join(FAST_MODELS)} built {len(self.durations)} times, median {statistics.median(self.durations):.2f} s"
+        self.durations = []
+        return line
+
+
+class LandedBatches:
+    """Listens on the landing job's channel; reconnects when PostgreSQL restarts (meanwhile `wait` only sleeps)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.channel = notify.channel(env.get("STREAMING_TABLE_PREFIX", ""))
+        self.conn = None
+
+    def _listening(self):
+        import psycopg2
+
+        if self.conn is None or self.conn.closed:
+            self.conn = None
+            try:
+                conn = PostgresSettings.from_env(self.env).connect()
+                conn.autocommit = True
+                with conn.cursor() as cursor:
+                    cursor.execute(f'LISTEN "{self.channel}"')
+                self.conn = conn
+            except (ConfigError, psycopg2.Error) as error:
+                log.warning("cannot listen for landed batches (%s); the scoreboard waits for the cycles", error)
+        return self.conn
+
+    def wait(self, timeout: float) -> set[str]:
+        """The queries that landed a batch, waiting up to `timeout` seconds for the first."""
+        import psycopg2
+
+        conn = self._listening()
+        if conn is None:
+            time.sleep(timeout)
+            return set()
+        try:
+            if not conn.notifies:
+                select.select([conn], [], [], timeout)
+            conn.poll()
+            landed = {n.payload for n in conn.notifies}
+            conn.notifies.clear()
+            return landed
+        except psycopg2.Error:
+            self.close()
+            return set()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
+                pass
+        self.conn = None
 
 
 def run_cycle(env: dict[str, str]) -> tuple[bool, float, str]:
-    """One `dbt build` of the live marts; (succeeded, seconds, dbt's last lines)."""
+    """One `dbt build` of the live marts but the fast ones; (succeeded, seconds, dbt's last lines)."""
     started = time.monotonic()
     done = subprocess.run(live_build(),
                           cwd=ROOT, env=env, capture_output=True, text=True)
@@ -193,7 +297,8 @@ def main() -> int:
     except TransformLoopError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    env = {**os.environ, "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR") or str(ROOT / "dbt_project")}
+    os.environ["DBT_PROFILES_DIR"] = os.environ.get("DBT_PROFILES_DIR") or str(ROOT / "dbt_project")
+    env = dict(os.environ)
     stop = threading.Event()
 
     def request_stop(signum, _frame):
@@ -209,12 +314,39 @@ def main() -> int:
         print(f"error: the first dbt build failed: {(first.stdout + first.stderr).strip()[-600:]}", file=sys.stderr)
         return 1
     log.info("first build (seeds, views, marts) in %.1f s", time.monotonic() - started)
+    try:
+        fast = FastLane()
+    except TransformLoopError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    cycles = threading.Thread(target=run_cycles, args=(env, interval, freshness_every, stop, fast), name="cycles")
+    cycles.start()
+    landed = LandedBatches(env)
+    last_fast = float("-inf")
+    try:
+        while not stop.is_set():
+            # A batch of the scoreboard's source landed, or (no notification: an older landing job, the
+            # listening connection lost) a cycle's time passed.
+            if landed.wait(0.5) & FAST_SOURCES or time.monotonic() - last_fast >= interval:
+                last_fast = time.monotonic()
+                fast.build()
+    finally:
+        landed.close()
+        cycles.join()
+    log.info("stopped")
+    return 0
+
+
+def run_cycles(env: dict[str, str], interval: float, freshness_every: int, stop: threading.Event, fast: FastLane) -> None:
+    """The cycles: every `interval` seconds a `dbt build` of the live marts (the fast ones aside), and every
+    `freshness_every` cycles the freshness check; until `stop` is set."""
     cycle = 0
     while not stop.is_set():
         cycle += 1
         ok, seconds, output = run_cycle(env)
+        meanwhile = fast.summary()
         if ok:
-            log.info("cycle %d built the live marts in %.1f s", cycle, seconds)
+            log.info("cycle %d built the live marts in %.1f s%s", cycle, seconds, f"; meanwhile {meanwhile}" if meanwhile else "")
         else:
             # A failed cycle (a test failing, the database restarting) is retried next time.
             log.error("cycle %d failed after %.1f s: %s", cycle, seconds, output)
@@ -230,7 +362,6 @@ def main() -> int:
             seconds += time.monotonic() - started
         stop.wait(max(0.0, interval - seconds))
     log.info("stopped after %d cycles", cycle)
-    return 0
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from pyspark.sql import DataFrame
 
 from ingest.errors import PostgresUnreachableError
 
-from . import batches, retry
+from . import batches, notify, retry
 from .errors import PostgresUnavailableError, StreamingError
 from .settings import PostgresSettings, Settings
 
@@ -160,9 +160,11 @@ def landed_batch_ids(conn, batches_table: str, checkpoint: str) -> set[int]:
 
 
 def land_batch(
-    conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int, drifted: int = 0
+    conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int, drifted: int = 0,
+    channel: str | None = None,
 ) -> bool:
-    """Write a micro-batch's upserts in one transaction; False when this batch had landed already."""
+    """Write a micro-batch's upserts in one transaction, which also notifies `channel` (streaming/notify.py)
+    when rows landed; False when this batch had landed already."""
     with conn:  # commits, or rolls back on any error
         with conn.cursor() as cursor:
             cursor.execute(
@@ -178,6 +180,8 @@ def land_batch(
                 ).format(_qualified(batches_table)),
                 (checkpoint, batch_id, landed, dead_letters, drifted),
             )
+            if landed and channel:
+                notify.landed(cursor, channel, checkpoint.rstrip("/").rsplit("/", 1)[-1])
     return True
 
 
@@ -224,7 +228,8 @@ class Sink(ABC):
         dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
         drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
         with self.timed("postgres"):
-            self._retried(batch_id, lambda conn: land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted))
+            self._retried(batch_id, lambda conn: land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted,
+                                                                    notify.channel(self.settings.table_prefix)))
         log.info(
             "%s batch %s landed: %s rows (%s with schema drift), %s dead letters; %s", self.checkpoint.rsplit("/", 1)[-1], batch_id,
             sum(u.rows.num_rows for u in upserts) - dead_rows, drifted, dead_rows,
