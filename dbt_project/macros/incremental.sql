@@ -7,18 +7,33 @@
         match_id,
         max(landed_at) as source_landed_at
     from (
+        {#- The newest rows only, found by the landed_at indexes of the hot and history tables: a cycle
+            when nothing landed reads no row (a HAVING over all rows scanned every table every cycle).
+            A match with a row past the cut-off has its newest landing time among those rows. #}
         {%- for relation in relations %}
         select match_id, landed_at from {{ relation }}
+        {%- if is_incremental() %}
+        where landed_at > {{ landed_cutoff() }}
+        {%- endif %}
         {%- if not loop.last %}
         union all
         {%- endif %}
         {%- endfor %}
     ) as landed
     group by match_id
-    {%- if is_incremental() %}
-    having max(landed_at) > (
-        select coalesce(max(source_landed_at), '-infinity'::timestamptz)
-        from {{ this }}
-    ) - interval '{{ var("incremental_lookback_minutes", 10) }} minutes'
-    {%- endif %}
+{%- endmacro %}
+
+
+{#- The landing time from which an incremental mart rebuilds: the newest source row it has seen, less
+    the look-back; a literal, read once per build, so PostgreSQL can use the indexes on landed_at
+    through the staging views and the union of hot and history. -#}
+{% macro landed_cutoff() -%}
+    {%- if execute -%}
+        {%- set newest = run_query(
+            "select coalesce(max(source_landed_at), '-infinity'::timestamptz)::text from " ~ this
+        ).columns[0].values()[0] -%}
+        '{{ newest }}'::timestamptz - interval '{{ var("incremental_lookback_minutes", 10) }} minutes'
+    {%- else -%}
+        '-infinity'::timestamptz
+    {%- endif -%}
 {%- endmacro %}
