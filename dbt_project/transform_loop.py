@@ -89,6 +89,8 @@ def dbt_command(*args: str) -> list[str]:
 # landing queries (notification payloads) whose batches they read.
 FAST_MODELS = ("int_match_results", "scoreboard")
 FAST_SOURCES = frozenset({"land-live_matches"})
+# How long the loop waits before listening again when it could not (PostgreSQL restarting).
+LISTEN_RETRY_SECONDS = 5.0
 # Where the fast builds keep dbt's artifacts, apart from the cycles' (both may run at once).
 FAST_TARGET_PATH = "target/fast"
 
@@ -142,12 +144,14 @@ class LandedBatches:
         self.env = env
         self.channel = notify.channel(env.get("STREAMING_TABLE_PREFIX", ""))
         self.conn = None
+        self.retry_at = 0.0
 
     def _listening(self):
         import psycopg2
 
-        if self.conn is None or self.conn.closed:
+        if (self.conn is None or self.conn.closed) and time.monotonic() >= self.retry_at:
             self.conn = None
+            self.retry_at = time.monotonic() + LISTEN_RETRY_SECONDS
             try:
                 conn = PostgresSettings.from_env(self.env).connect()
                 conn.autocommit = True
@@ -163,7 +167,7 @@ class LandedBatches:
         import psycopg2
 
         conn = self._listening()
-        if conn is None:
+        if conn is None or conn.closed:
             time.sleep(timeout)
             return set()
         try:
