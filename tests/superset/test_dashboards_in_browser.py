@@ -70,6 +70,9 @@ def open_dashboard(page, api, slug: str) -> int:
 
 
 def assert_no_errors(page, slug: str, empty_charts_allowed: int = 0) -> None:
+    # The charts drawn, not only in the page: a page caught between two renders shows none, and would
+    # pass every check below without showing anything.
+    expect(page.locator(CHART).first).to_be_visible(timeout=60_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
     errors = page.locator(ERRORS)
@@ -83,6 +86,7 @@ def assert_no_errors(page, slug: str, empty_charts_allowed: int = 0) -> None:
 
 def assert_readable_headers(page, slug: str) -> None:
     """Table headers say what a fan reads ("Player", "Minutes"), not a column's name (player_name)."""
+    expect(page.locator(f"{CHART} th").first).to_be_visible(timeout=60_000)
     headers = [text.strip() for text in page.locator(f"{CHART} th").all_inner_texts()]
     assert headers, f"{slug}: no table headers"
     assert not [h for h in headers if "_" in h], f"{slug}: headers are column names: {headers}"
