@@ -15,6 +15,8 @@ import threading
 from collections import defaultdict
 from pathlib import Path
 
+from stack.process import children_by_parent, descendants, process_memory_mb
+
 GROUPS = ("kafka broker", "postgresql", "spark driver jvm", "landing job python", "dbt", "replay", "superset", "bench")
 
 
@@ -23,29 +25,6 @@ def _read(path: str) -> str | None:
         return Path(path).read_text()
     except OSError:
         return None
-
-
-def _parents() -> dict[int, int]:
-    parents = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            stat = _read(f"/proc/{entry.name}/stat")
-            if stat:
-                parents[int(entry.name)] = int(stat.rsplit(") ", 1)[1].split()[1])
-    return parents
-
-
-def _descendants(root: int, parents: dict[int, int]) -> set[int]:
-    children = defaultdict(list)
-    for pid, parent in parents.items():
-        children[parent].append(pid)
-    found, todo = set(), [root]
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
 
 
 def _cmdline(pid: int) -> str:
@@ -76,26 +55,24 @@ def usage_mb(pid: int) -> tuple[float, float] | None:
     if status is None:
         return None
     rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0) / 1024
-    rollup = _read(f"/proc/{pid}/smaps_rollup")
-    pss = next((int(line.split()[1]) / 1024 for line in (rollup or "").splitlines() if line.startswith("Pss:")), rss)
-    return rss, pss
+    return rss, process_memory_mb(pid) or rss
 
 
 def service_pids() -> dict[str, set[int]]:
     """The stack's services by their pid files (only ours: see stack.process.read_pid)."""
     from stack import kafka, postgres, superset
 
-    parents = _parents()
+    children = children_by_parent()
     groups: dict[str, set[int]] = defaultdict(set)
     if (broker := kafka.pid()) is not None:
-        groups["kafka broker"] = {broker} | _descendants(broker, parents)
+        groups["kafka broker"] = {broker} | descendants(broker, children)
     if (postmaster := postgres.pid()) is not None:
-        groups["postgresql"] = {postmaster} | _descendants(postmaster, parents)
+        groups["postgresql"] = {postmaster} | descendants(postmaster, children)
     if (superset_pid := superset.pid()) is not None:
-        groups["superset"] = {superset_pid} | _descendants(superset_pid, parents)
+        groups["superset"] = {superset_pid} | descendants(superset_pid, children)
     me = os.getpid()
     groups["bench"] = {me}
-    for pid in _descendants(me, parents):
+    for pid in descendants(me, children):
         group = classify(_cmdline(pid))
         if group:
             groups[group].add(pid)

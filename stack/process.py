@@ -73,7 +73,7 @@ def process_memory_mb(pid: int) -> float | None:
     return None
 
 
-def _children() -> dict[int, list[int]]:
+def children_by_parent() -> dict[int, list[int]]:
     """Every process's children, from one pass over the parent pids of /proc/*/stat."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -87,6 +87,17 @@ def _children() -> dict[int, list[int]]:
     return children
 
 
+def descendants(root: int, children: dict[int, list[int]]) -> set[int]:
+    """Every process below `root` (children, their children...), from `children_by_parent()`."""
+    found, pending = set(), [root]
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
 def tree_memory_mb(pid: int) -> float | None:
     """Memory in MiB of a process and all its descendants (the Spark JVM that the streaming job
     launches, PostgreSQL's backends, gunicorn's workers); None when the process is gone.
@@ -96,17 +107,11 @@ def tree_memory_mb(pid: int) -> float | None:
     copy-on-write pages of forked workers once per worker, which made PostgreSQL look four times its
     size. Where PSS cannot be read the process's VmRSS stands in (see process_memory_mb).
     """
-    children = _children()
-    total, seen, found, pending = 0.0, set(), False, [pid]
-    while pending:
-        current = pending.pop()
-        if current in seen:
-            continue
-        seen.add(current)
+    total, found = 0.0, False
+    for current in {pid} | descendants(pid, children_by_parent()):
         memory = process_memory_mb(current)
         if memory is not None:
             total, found = total + memory, True
-        pending.extend(children.get(current, ()))
     return total if found else None
 
 
