@@ -66,6 +66,25 @@ def interval_from_env() -> float:
         raise TransformLoopError(str(error)) from None
 
 
+def busy_share_from_env() -> float:
+    """DBT_LOOP_BUSY_SHARE: the largest share of the time the cycles may take, above 0 and at most 1."""
+    raw = os.environ.get("DBT_LOOP_BUSY_SHARE", "0.5")
+    try:
+        share = float(raw)
+    except ValueError:
+        share = float("nan")
+    if not 0 < share <= 1:
+        raise TransformLoopError(f"DBT_LOOP_BUSY_SHARE must be a number above 0 and at most 1, not {raw!r}: set it in .env.")
+    return share
+
+
+def rest_after(seconds: float, interval: float, busy_share: float) -> float:
+    """Seconds to wait after a cycle of `seconds`: the rest of the interval, and at least enough that the
+    cycles take no more than `busy_share` of the time. On a machine where dbt and PostgreSQL share the cores
+    with the landing job, cycles back to back (a busy match day) would slow the landing of every event."""
+    return max(0.0, interval - seconds, seconds * (1 - busy_share) / busy_share)
+
+
 def freshness_every_from_env() -> int:
     try:
         return positive_number(os.environ.get("DBT_FRESHNESS_EVERY_CYCLES", "4"), "DBT_FRESHNESS_EVERY_CYCLES", int,
@@ -296,6 +315,7 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
         interval = interval_from_env()
+        busy_share = busy_share_from_env()
         freshness_every = freshness_every_from_env()
         check_settings()
     except TransformLoopError as error:
@@ -323,7 +343,7 @@ def main() -> int:
     except TransformLoopError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    cycles = threading.Thread(target=run_cycles, args=(env, interval, freshness_every, stop, fast), name="cycles")
+    cycles = threading.Thread(target=run_cycles, args=(env, interval, busy_share, freshness_every, stop, fast), name="cycles")
     cycles.start()
     landed = LandedBatches(env)
     last_fast = float("-inf")
@@ -341,9 +361,11 @@ def main() -> int:
     return 0
 
 
-def run_cycles(env: dict[str, str], interval: float, freshness_every: int, stop: threading.Event, fast: FastLane) -> None:
-    """The cycles: every `interval` seconds a `dbt build` of the live marts (the fast ones aside), and every
-    `freshness_every` cycles the freshness check; until `stop` is set."""
+def run_cycles(env: dict[str, str], interval: float, busy_share: float, freshness_every: int, stop: threading.Event,
+               fast: FastLane) -> None:
+    """The cycles: every `interval` seconds (or, when a cycle takes long, after a rest: `rest_after`) a `dbt
+    build` of the live marts (the fast ones aside), and every `freshness_every` cycles the freshness check;
+    until `stop` is set."""
     cycle = 0
     while not stop.is_set():
         cycle += 1
@@ -364,7 +386,7 @@ def run_cycles(env: dict[str, str], interval: float, freshness_every: int, stop:
             except FreshnessCheckError as error:
                 log.error("cycle %d: %s", cycle, error)
             seconds += time.monotonic() - started
-        stop.wait(max(0.0, interval - seconds))
+        stop.wait(rest_after(seconds, interval, busy_share))
     log.info("stopped after %d cycles", cycle)
 
 
