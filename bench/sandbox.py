@@ -107,12 +107,32 @@ class Sandbox:
 
 
 def stop(process: subprocess.Popen | None, timeout: float = 90) -> None:
-    """Stop a process started in its own session (the landing job and its JVM, the dbt loop)."""
-    if process is None or process.poll() is not None:
+    """Stop a process started in its own session (the landing job and its JVM, the dbt loop), and wait
+    until every process of the session is gone: the landing job's JVM outlives its Python by seconds,
+    and a next step's JVM starting meanwhile would count both in the memory figures."""
+    if process is None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+    deadline, killed = time.monotonic() + timeout, False
+    while session_alive(process.pid):
+        if time.monotonic() > deadline:
+            if killed:
+                raise BenchError(f"Processes of session {process.pid} outlived SIGKILL by 30 s: see `ps -s {process.pid}`.")
+            os.killpg(process.pid, signal.SIGKILL)
+            deadline, killed = time.monotonic() + 30, True
+        time.sleep(0.2)
+
+
+def session_alive(session: int) -> bool:
+    """Whether a process of the session (= process group) `session` still runs."""
     try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        os.killpg(session, 0)
+    except ProcessLookupError:
+        return False
+    return True

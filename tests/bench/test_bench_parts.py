@@ -84,3 +84,20 @@ def test_landing_sink_phases_sum_every_query_batch():
            "2026-12-01 14:53:01,091 streaming.sinks INFO land-dead_letters batch 0 landed: 0 rows (0 with schema drift), "
            "0 dead letters; read 1.20 s, postgres 0.16 s\n")
     assert sink_phases(log) == {"validate": 88.91, "parquet": 4.03, "postgres": 5.99, "read": 1.2}
+
+
+def test_stopping_a_job_waits_for_the_processes_it_left_in_its_session():
+    # As the landing job's JVM outlives its Python: the leader exits at once, a child of its session
+    # sleeps 1.5 s more. Counting both jobs' JVMs at once would double the memory figure.
+    import subprocess
+    import time
+
+    from bench.sandbox import session_alive, stop
+
+    job = subprocess.Popen(["sh", "-c", "sleep 1.5 & exit 0"], start_new_session=True)
+    job.wait()
+    assert session_alive(job.pid)
+    started = time.monotonic()
+    stop(job)
+    assert not session_alive(job.pid)
+    assert time.monotonic() - started > 1.0
