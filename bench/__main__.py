@@ -124,12 +124,17 @@ def run(args: argparse.Namespace, progress: Progress) -> tuple[list[Figure], dic
     data.check_readable(SHARED_STATSBOMB, sorted(set(landing_ids) | set(live_params.matches)))
     admin, pg = check_setup()
     machine = describe(pg)
+    from dbt_project.transform_loop import busy_share_from_env
+    from streaming.settings import Settings as StreamingSettings
+
+    streaming = StreamingSettings.from_env()
     interval = os.environ.get("DBT_LOOP_INTERVAL") or "30"
     params = {"mode": "short" if args.short else "full", "landing_matches": landing_ids,
               "live": {**asdict(live_params)}, "dbt_loop_interval_s": float(interval),
-              "spark_master": os.environ.get("SPARK_MASTER", "local[*]"),
-              "spark_driver_memory": os.environ.get("SPARK_DRIVER_MEMORY", "2g"),
-              "streaming_trigger_interval": os.environ.get("STREAMING_TRIGGER_INTERVAL", "2 seconds"),
+              "dbt_loop_busy_share": busy_share_from_env(),
+              "spark_master": streaming.spark_master, "spark_driver_memory": streaming.spark_driver_memory,
+              "streaming_trigger_interval": streaming.trigger_interval,
+              "streaming_slow_trigger_interval": streaming.slow_trigger_interval,
               "kafka_partitions": int(os.environ.get("KAFKA_TOPIC_PARTITIONS") or 3)}
     work = Path(tempfile.mkdtemp(prefix="matchday-bench-"))
     progress.say(f"work folder {work}; {len(landing_ids)} matches to land, {len(live_params.matches)} to replay live")

@@ -271,7 +271,7 @@ def figures(outcome: dict, params: LiveParameters, interval: str) -> list[Figure
             details={**common, "events": len(seen.latencies), "consumer_messages": len(outcome["watch"]),
                      "max_s": round(max(seen.latencies), 3) if seen.latencies else None,
                      "mean_s": round(statistics.fmean(seen.latencies), 3) if seen.latencies else None,
-                     "trigger_interval": os.environ.get("STREAMING_TRIGGER_INTERVAL", "2 seconds"), "poll_s": params.poll},
+                     "trigger_interval": os.environ.get("STREAMING_TRIGGER_INTERVAL") or "2 seconds", "poll_s": params.poll},
         ))
     to_mart, to_row = goal_latencies(seen)
     result.append(Figure(

@@ -111,8 +111,10 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
     spark.streams.addListener(MetricsListener(settings))
     paths = query_checkpoints(settings)
 
-    def trigger(writer):
-        return writer.trigger(availableNow=True) if available_now else writer.trigger(processingTime=settings.trigger_interval)
+    def trigger(writer, table: str):
+        if available_now:
+            return writer.trigger(availableNow=True)
+        return writer.trigger(processingTime=settings.trigger_interval_of(table))
 
     queries = []
     # One landing query per topic: its contract's validation is planned once, with the query,
@@ -126,7 +128,8 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
             trigger(
                 validated.writeStream.queryName(f"land-{logical}")
                 .option("checkpointLocation", checkpoint)
-                .foreachBatch(sinks.TopicLander(settings, checkpoint, logical))
+                .foreachBatch(sinks.TopicLander(settings, checkpoint, logical)),
+                logical,
             ).start()
         )
     checkpoint = paths["land-dead_letters"]
@@ -135,7 +138,8 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
             transforms.producer_dead_letters(_kafka_stream(spark, settings, [settings.dead_letters_topic], headers=True))
             .writeStream.queryName("land-dead_letters")
             .option("checkpointLocation", checkpoint)
-            .foreachBatch(sinks.DeadLetterLander(settings, checkpoint))
+            .foreachBatch(sinks.DeadLetterLander(settings, checkpoint)),
+            "dead_letter",
         ).start()
     )
     # The windows need state across batches (watermark, dedupe), so they are a query of their own.
@@ -149,7 +153,8 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
             momentum.writeStream.queryName("team-momentum-5min")
             .outputMode("update")
             .option("checkpointLocation", momentum_checkpoint)
-            .foreachBatch(sinks.MomentumLander(settings, momentum_checkpoint))
+            .foreachBatch(sinks.MomentumLander(settings, momentum_checkpoint)),
+            "team_momentum_5min",
         ).start()
     )
     return queries

@@ -19,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Logical topic name (= table in schema streaming) -> (env var of the Kafka topic, default topic).
 TOPICS = {vocabulary.table_of(topic): (vocabulary.topic_setting(topic), topic) for topic in vocabulary.CONTRACTS}
 
+# The tables the live marts need within seconds of a message: the scoreboard's (built on each landed batch
+# of live_matches) and the events'. Their queries start a micro-batch every STREAMING_TRIGGER_INTERVAL; the
+# other queries (player and team stats, the producers' dead letters, the momentum windows), which only the
+# loop's cycles read, every STREAMING_SLOW_TRIGGER_INTERVAL, so on two cores their batches do not hold up these.
+FAST_TABLES = ("live_matches", "match_events")
+
 _INTERVAL = re.compile(r"^\d+ (second|minute|hour|day)s?$")
 
 
@@ -35,6 +41,7 @@ class Settings:
     starting_offsets: str
     max_offsets_per_trigger: int
     trigger_interval: str
+    slow_trigger_interval: str
     hot_retention_days: int
     table_prefix: str
     spark_master: str
@@ -96,11 +103,12 @@ class Settings:
             starting_offsets=starting,
             max_offsets_per_trigger=integer("STREAMING_MAX_OFFSETS_PER_TRIGGER", 50000, 1),
             trigger_interval=interval("STREAMING_TRIGGER_INTERVAL", "2 seconds"),
+            slow_trigger_interval=interval("STREAMING_SLOW_TRIGGER_INTERVAL", "10 seconds"),
             hot_retention_days=integer("STREAMING_HOT_RETENTION_DAYS", 7, 0),
             table_prefix=prefix,
             spark_master=get("SPARK_MASTER", "local[*]"),
             spark_jars_dir=Path(get("SPARK_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark"))),
-            spark_driver_memory=get("SPARK_DRIVER_MEMORY", "2g"),
+            spark_driver_memory=get("SPARK_DRIVER_MEMORY", "1g"),
             spark_s3a_jars_dir=Path(get("SPARK_S3A_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark-s3a"))),
             max_message_bytes=integer("STREAMING_MAX_MESSAGE_BYTES", 65536, 1024),
             postgres_retry_seconds=integer("STREAMING_POSTGRES_RETRY_SECONDS", 120, 0),
@@ -111,6 +119,10 @@ class Settings:
     def with_overrides(self, **changes: object) -> "Settings":
         """An explicit argument (e.g. `--master`) wins over the environment."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def trigger_interval_of(self, table: str) -> str:
+        """How often the query landing `table` (a topic's, dead_letter, team_momentum_5min) starts a micro-batch."""
+        return self.trigger_interval if table in FAST_TABLES else self.slow_trigger_interval
 
     def table(self, name: str) -> str:
         """Qualified name of a table in schema `streaming`, with the optional prefix."""
