@@ -71,12 +71,42 @@ def _format_predicate(name: str):
     return conforms
 
 
+# The forms of a uuid and a date-time the producers write, as patterns checked in Rust: every
+# string that matches one is accepted by the reference's check of its format (Python's uuid and
+# datetime parsers; tests/ingest/test_fast_validator.py tries them), so only the other strings
+# need a call back into Python. A date-time's day goes to 28 in February, 29 and 30 in the other
+# months, 31 in the long ones: 29 February (a leap day or not) is left to Python's parser.
+COMMON_FORMS = {
+    "uuid": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    "date-time": (
+        "^[1-9][0-9]{3}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+        "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{3}|\\.[0-9]{6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+    ),
+}
+
+
+def _common_forms_first(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each top-level field of a format in COMMON_FORMS checked first by its
+    pattern: `anyOf: [pattern, format]` passes the common form without calling back into Python
+    and leaves any other string to the reference's check, so the verdict is the reference's."""
+    properties = schema.get("properties", {})
+    changed = {}
+    for name, field in properties.items():
+        if field.get("format") in COMMON_FORMS:
+            check = {"anyOf": [{"pattern": COMMON_FORMS[field["format"]]}, {"format": field["format"]}]}
+            field = {key: value for key, value in field.items() if key != "format"}
+            field["allOf"] = [*field.get("allOf", []), check]
+        changed[name] = field
+    return {**schema, "properties": changed} if properties else schema
+
+
 @cache
 def fast_validator(contract: str) -> jsonschema_rs.Validator:
     """The contract compiled once by jsonschema-rs (draft 2020-12 in Rust): it decides whether a
     message is valid, some ten times faster than the reference, on every message a producer sends."""
     formats = {name: _format_predicate(name) for name in _formats.checkers}
-    return jsonschema_rs.Draft202012Validator(load_schema(contract), formats=formats, validate_formats=True)
+    return jsonschema_rs.Draft202012Validator(_common_forms_first(load_schema(contract)), formats=formats,
+                                              validate_formats=True)
 
 
 def _fast_accepts(contract: str, message: Any) -> bool:
@@ -135,9 +165,8 @@ def drift(contract: str, message: Any) -> str | None:
         for name, values in known
         if isinstance(message.get(name), str) and message[name] not in values
     ]
-    extra = sorted(message.keys() - described)
-    if extra:
-        notes.append("extra fields: " + ", ".join(extra))
+    if not described.issuperset(message):  # a message without extra fields is told in one pass in C
+        notes.append("extra fields: " + ", ".join(sorted(message.keys() - described)))
     return "; ".join(notes) or None
 
 

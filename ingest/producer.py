@@ -25,6 +25,9 @@ from ingest.settings import KafkaSettings
 # How long a message may wait for Kafka's acknowledgement, retries included (librdkafka's
 # default, stated): a broker that is back within 5 minutes loses nothing.
 DELIVERY_TIMEOUT_MS = 300_000
+# Delivery reports are served (poll(0)) once every this many messages rather than after each: a
+# poll costs about as much as a produce, and the reports wait in their queue meanwhile.
+POLL_EVERY = 100
 
 
 def encode(value: dict[str, Any]) -> bytes:
@@ -84,6 +87,9 @@ class MatchProducer:
         self.stopping = threading.Event()
         self._registry = schema_registry.SchemaRegistry(settings.schema_registry_url) if settings.schema_registry_url else None
         self._schema_ids: dict[str, int] = {}  # topic -> id of its contract in the registry
+        # Kafka topic of each contract, looked up once rather than per message.
+        self._topics = {contract: settings.topics.for_contract(contract) for contract in contracts.TOPICS}
+        self._unpolled = 0  # messages produced since the last poll
 
     def _schema_id(self, contract: str, topic: str) -> int:
         """The registry's id of a contract under `<topic>-value`, registered on first use."""
@@ -108,7 +114,10 @@ class MatchProducer:
             except BufferError:
                 # The local queue is full: let deliveries drain rather than drop anything.
                 self._producer.poll(0.1)
-        self._producer.poll(0)
+        self._unpolled += 1
+        if self._unpolled >= POLL_EVERY:
+            self._unpolled = 0
+            self._producer.poll(0)
 
     def send(self, contract: str, key: str, value: dict[str, Any]) -> bool:
         """Validate and send one message; returns False when it went to the dead-letter topic."""
@@ -116,7 +125,7 @@ class MatchProducer:
         reason = contracts.violation(contract, value)
         if reason is None:
             # Schema drift (a new event type, extra fields) is sent, marked for the consumers.
-            topic = self.settings.topics.for_contract(contract)
+            topic = self._topics[contract]
             drift = contracts.drift(contract, value)
             if drift:
                 self.report.drifted[topic] += 1

@@ -6,10 +6,12 @@ fast to play them. Nothing here does I/O.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Iterable, Iterator
 
 from ingest.contracts import current_version
@@ -34,19 +36,35 @@ class Outgoing:
     offset: float
 
 
+_NAMESPACE_BYTES = ID_NAMESPACE.bytes
+
+
 def derived_id(*parts: object) -> str:
-    """Deterministic event id of a message that has no provider id (snapshots, stats)."""
-    return str(uuid.uuid5(ID_NAMESPACE, "/".join(str(part) for part in parts)))
+    """Deterministic event id of a message that has no provider id (snapshots, stats): the text of
+    `uuid.uuid5(ID_NAMESPACE, "/".join(parts))`, computed without building a UUID object."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "/".join(str(part) for part in parts).encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    hexed = digest.hex()
+    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+
+
+@cache
+def _clock(period: int | None, clock: int | None) -> tuple[int | None, int | None, int | None]:
+    """(minute, second, added_time) of an elapsed match clock (seconds) in a period; cached, as
+    every message asks and a match has a few thousand clock values."""
+    if period is None or clock is None:
+        return None, None, None
+    elapsed, second = divmod(clock, 60)
+    end = PERIOD_END_MINUTE[period]
+    added = 0 if period == 5 else max(0, elapsed - end)
+    return min(elapsed, end), second, added
 
 
 def clock_fields(period: int | None, clock: int | None) -> dict[str, int | None]:
     """`minute`, `second`, `added_time` of an elapsed match clock (seconds) in a period."""
-    if period is None or clock is None:
-        return {"minute": None, "second": None, "added_time": None}
-    elapsed, second = divmod(clock, 60)
-    end = PERIOD_END_MINUTE[period]
-    added = 0 if period == 5 else max(0, elapsed - end)
-    return {"minute": min(elapsed, end), "second": second, "added_time": added}
+    minute, second, added = _clock(period, clock)
+    return {"minute": minute, "second": second, "added_time": added}
 
 
 def period_starts(events: Iterable[MatchEvent]) -> dict[int, float]:
@@ -112,19 +130,29 @@ class _MatchReplay:
         self.sequences = {"live-matches": 0, "player-live-stats": 0, "team-live-stats": 0}
         self.next_tick: int | None = None  # next whole match minute, in clock seconds
         self.last_clock_before_shootout = 0
+        self._stamped: tuple[float, str] | None = None  # (offset, its timestamp): many messages share one
+
+    def _timestamp(self) -> str:
+        """The message time of the current offset, ISO-8601 to the millisecond."""
+        if self._stamped is None or self._stamped[0] != self.offset:
+            timestamp = (self.kickoff + timedelta(seconds=self.offset)).isoformat(timespec="milliseconds")
+            self._stamped = (self.offset, timestamp)
+        return self._stamped[1]
 
     # --- message builders ------------------------------------------------------------
 
     def _common(self, event_id: str, period: int | None, clock: int | None) -> dict[str, Any]:
-        timestamp = self.kickoff + timedelta(seconds=self.offset)
+        minute, second, added = _clock(period, clock)
         return {
             "schema_version": None,  # the contract's current version, set by _out
             "event_id": event_id,
             "match_id": self.match_id,
             "provider": self.info.provider,
-            "timestamp": timestamp.isoformat(timespec="milliseconds"),
+            "timestamp": self._timestamp(),
             "period": period,
-            **clock_fields(period, clock),
+            "minute": minute,
+            "second": second,
+            "added_time": added,
         }
 
     def _next_sequence(self, contract: str) -> int:
@@ -211,42 +239,53 @@ class _MatchReplay:
             yield self._out("player-live-stats", value)
 
     def match_event(self, event: MatchEvent) -> Outgoing:
-        value = self._common(event.event_id, event.period, event.clock)
-        value.update(
-            sequence=event.sequence,
-            event_type=event.event_type,
-            provider_event_type=event.provider_event_type,
-            team_id=event.team_id,
-            team_name=event.team_name,
-            team_side=self.info.side(event.team_id),
-            player_id=event.player_id,
-            player_name=event.player_name,
-            assist_player_id=event.assist_player_id,
-            assist_player_name=event.assist_player_name,
-            replacement_player_id=event.replacement_player_id,
-            replacement_player_name=event.replacement_player_name,
-            location_x=event.location_x,
-            location_y=event.location_y,
-            xg=event.xg,
-            body_part=event.body_part,
-            shot_type=event.shot_type,
-            play_pattern=event.play_pattern,
-            shot_technique=event.shot_technique,
-            first_time=event.first_time,
-            one_on_one=event.one_on_one,
-            open_goal=event.open_goal,
-            assist_type=event.assist_type,
-            opponents_in_cone=event.opponents_in_cone,
-            goalkeeper_x=event.goalkeeper_x,
-            goalkeeper_y=event.goalkeeper_y,
-            nearest_opponent_distance=event.nearest_opponent_distance,
-            under_pressure=event.under_pressure,
-            outcome=event.outcome,
-            provider_outcome=event.provider_outcome,
-            home_score=self.score["home"],
-            away_score=self.score["away"],
-        )
-        return self._out("match-events", value)
+        # One dict literal (the most frequent message: no _common, update or _out), in the
+        # order of the other builders: the common fields, then the event's.
+        minute, second, added = _clock(event.period, event.clock)
+        value = {
+            "schema_version": current_version("match-events"),
+            "event_id": event.event_id,
+            "match_id": self.match_id,
+            "provider": self.info.provider,
+            "timestamp": self._timestamp(),
+            "period": event.period,
+            "minute": minute,
+            "second": second,
+            "added_time": added,
+            "sequence": event.sequence,
+            "event_type": event.event_type,
+            "provider_event_type": event.provider_event_type,
+            "team_id": event.team_id,
+            "team_name": event.team_name,
+            "team_side": self.info.side(event.team_id),
+            "player_id": event.player_id,
+            "player_name": event.player_name,
+            "assist_player_id": event.assist_player_id,
+            "assist_player_name": event.assist_player_name,
+            "replacement_player_id": event.replacement_player_id,
+            "replacement_player_name": event.replacement_player_name,
+            "location_x": event.location_x,
+            "location_y": event.location_y,
+            "xg": event.xg,
+            "body_part": event.body_part,
+            "shot_type": event.shot_type,
+            "play_pattern": event.play_pattern,
+            "shot_technique": event.shot_technique,
+            "first_time": event.first_time,
+            "one_on_one": event.one_on_one,
+            "open_goal": event.open_goal,
+            "assist_type": event.assist_type,
+            "opponents_in_cone": event.opponents_in_cone,
+            "goalkeeper_x": event.goalkeeper_x,
+            "goalkeeper_y": event.goalkeeper_y,
+            "nearest_opponent_distance": event.nearest_opponent_distance,
+            "under_pressure": event.under_pressure,
+            "outcome": event.outcome,
+            "provider_outcome": event.provider_outcome,
+            "home_score": self.score["home"],
+            "away_score": self.score["away"],
+        }
+        return Outgoing("match-events", self.match_id, value, self.offset)
 
     # --- the walk -----------------------------------------------------------------------
 
@@ -296,8 +335,8 @@ class _MatchReplay:
                 yield self.match_event(event)
                 yield self.snapshot("STATUS")
                 continue
-            if event.period != 5:
-                yield from self.ticks_until(event.clock)
+            if event.period != 5 and self.next_tick is not None and self.next_tick <= event.clock:
+                yield from self.ticks_until(event.clock)  # (a whole minute was reached: not per event)
             self.offset = max(self.offset, offset)
             self.period = event.period
             self.clock = event.clock

@@ -4,7 +4,9 @@ and rejects exactly what the reference does."""
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -116,3 +118,35 @@ def test_the_verdict_and_the_reason_are_the_references():
     broken = dict(base, minute=-1)
     assert not _fast("match-events", broken)
     assert contracts.violation("match-events", broken) == "minute: -1 is less than the minimum of 0"
+
+
+def test_a_string_in_a_common_form_is_one_the_reference_accepts():
+    """The fast validator passes a uuid or a date-time matching contracts.COMMON_FORMS without
+    asking Python: every such string must be one the reference's check accepts (real and
+    impossible dates, hours, offsets and fractions, around every bound of the patterns)."""
+    forms = {name: re.compile(pattern) for name, pattern in contracts.COMMON_FORMS.items()}
+    checks = {name: contracts._format_predicate(name) for name in contracts.COMMON_FORMS}
+    date_times = (
+        f"{year}-{month:02d}-{day:02d}T{hour}:{rest}{fraction}{offset}"
+        for year, month, day, hour, rest, fraction, offset in itertools.product(
+            ["0999", "1900", "2000", "2023", "2024"], range(0, 14), range(0, 33), ["00", "23", "24"],
+            ["00:00", "59:59", "60:00", "00:60"], ["", ".123", ".123456", ".12"],
+            ["Z", "z", "+00:00", "-00:00", "+23:59", "+24:00", "", "+0000"])
+    )
+    uuids = ["0b4ad7ca-4f4c-5bb5-8d4b-4b2a8a0f4b8a", "0B4AD7CA-4F4C-5BB5-8D4B-4B2A8A0F4B8A",
+             "0b4ad7ca4f4c5bb58d4b4b2a8a0f4b8a", "{0b4ad7ca-4f4c-5bb5-8d4b-4b2a8a0f4b8a}", "0b4ad7ca-4f4c-5bb5-8d4b-4b2a8a0f4b8", "g0000000-0000-0000-0000-000000000000"]
+    matched = 0
+    for name, values in (("date-time", date_times), ("uuid", uuids)):
+        for value in values:
+            if forms[name].search(value):
+                matched += 1
+                assert checks[name](value), (name, value)
+    assert matched > 10_000
+
+
+@pytest.mark.parametrize("timestamp", ["2024-02-29T19:00:00.000+00:00", "2023-02-29T19:00:00.000+00:00",
+                                       "2024-04-31T19:00:00.000+00:00", "2024-12-31T23:59:59.999Z",
+                                       "2024-07-14T19:00:00.123+00:00\n", "2024-07-14T19:00:00+05:30"])
+def test_same_verdict_on_date_times_outside_and_at_the_edge_of_the_common_form(timestamp, samples):
+    for contract in contracts.TOPICS:
+        _agree(contract, dict(samples[contract], timestamp=timestamp))
