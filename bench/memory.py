@@ -72,8 +72,14 @@ def service_pids() -> dict[str, set[int]]:
         groups["superset"] = {superset_pid} | descendants(superset_pid, children)
     me = os.getpid()
     groups["bench"] = {me}
+    parents = {kid: parent for parent, kids in children.items() for kid in kids}
     for pid in descendants(me, children):
-        group = classify(_cmdline(pid))
+        command = _cmdline(pid)
+        if command and command == _cmdline(parents.get(pid, 0)):
+            # A fork about to run another program (the Spark JVM runs chmod and readlink on its checkpoint
+            # files): it still reads as its parent and maps the parent's memory, which would count twice.
+            continue
+        group = classify(command)
         if group:
             groups[group].add(pid)
     return groups

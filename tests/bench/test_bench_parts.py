@@ -101,3 +101,32 @@ def test_stopping_a_job_waits_for_the_processes_it_left_in_its_session():
     stop(job)
     assert not session_alive(job.pid)
     assert time.monotonic() - started > 1.0
+
+
+def test_a_fork_that_has_not_run_its_program_yet_is_not_counted_twice():
+    # The Spark JVM forks to run chmod and readlink on its checkpoint files; until the exec the child
+    # has the JVM's command line and maps its memory. Here a process (read as the landing job by its
+    # command line) forks a child that sleeps: the group holds the parent only.
+    import subprocess
+    import sys
+    import time
+
+    from bench.memory import service_pids
+
+    code = "import os, time\nif os.fork() == 0:\n    time.sleep(5)\n    os._exit(0)\ntime.sleep(5)"
+    job = subprocess.Popen([sys.executable, "-c", code, "-m", "streaming"])
+    try:
+        deadline = time.monotonic() + 10
+        while len(_children_of(job.pid)) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(_children_of(job.pid)) == 1, "the fork did not start"
+        assert service_pids()["landing job python"] == {job.pid}
+    finally:
+        job.kill()
+        job.wait()
+
+
+def _children_of(pid: int) -> list[int]:
+    from stack.process import children_by_parent
+
+    return children_by_parent().get(pid, [])
