@@ -124,14 +124,17 @@ def run(args: argparse.Namespace, progress: Progress) -> tuple[list[Figure], dic
     data.check_readable(SHARED_STATSBOMB, sorted(set(landing_ids) | set(live_params.matches)))
     admin, pg = check_setup()
     machine = describe(pg)
-    from dbt_project.transform_loop import busy_share_from_env
+    from dbt_project.transform_loop import TransformLoopError, busy_share_from_env, interval_from_env
     from streaming.settings import Settings as StreamingSettings
 
     streaming = StreamingSettings.from_env()
-    interval = os.environ.get("DBT_LOOP_INTERVAL") or "30"
+    try:
+        interval, busy_share = f"{interval_from_env():g}", busy_share_from_env()
+    except TransformLoopError as error:
+        raise BenchError(str(error)) from None
     params = {"mode": "short" if args.short else "full", "landing_matches": landing_ids,
               "live": {**asdict(live_params)}, "dbt_loop_interval_s": float(interval),
-              "dbt_loop_busy_share": busy_share_from_env(),
+              "dbt_loop_busy_share": busy_share,
               "spark_master": streaming.spark_master, "spark_driver_memory": streaming.spark_driver_memory,
               "streaming_trigger_interval": streaming.trigger_interval,
               "streaming_slow_trigger_interval": streaming.slow_trigger_interval,

@@ -1,4 +1,4 @@
-"""Figures 3, 4 and 5 on a busy Saturday: many real matches replayed at once, at a speed, while
+"""Figures 3, 4, 4b and 5 on a busy Saturday: many real matches replayed at once, at a speed, while
 the landing job runs continuously and the live dbt loop (dbt_project/transform_loop.py) builds
 the marts.
 
@@ -7,6 +7,8 @@ the marts.
    timestamp), next to a plain Kafka consumer of the same topic (what the broker alone gives);
 4. goal produced -> marts.scoreboard shows it (the k-th goal of a match is shown when the
    match's total score reaches k), next to the same goals' produce -> row visible;
+4b. the same goals on a Live scoreboard dashboard in headless Chromium (bench/dashboard.py: Superset,
+   30 s auto-refresh), next to the mart it reads;
 5. one live dbt cycle (the loop's own command) once the matches have landed, next to the same
    command when nothing changed (only dbt's own work is left), and without the analytics marts
    (ANALYTICS_MARTS): what they add to a cycle, measured in the same run.
@@ -15,7 +17,6 @@ the marts.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import statistics
@@ -31,10 +32,11 @@ from pathlib import Path
 import psycopg2.errors
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from bench import ROOT, BenchError
+from bench import ROOT, BenchError, dashboard
 from bench.progress import Every, Progress
 from bench.report import Figure, percentile
 from bench.sandbox import Sandbox, stop
+from streaming.settings import Settings as StreamingSettings
 
 GOAL_TYPES = ("GOAL", "PENALTY_GOAL", "OWN_GOAL")
 # The live marts of the fans' analytics (heat maps, pressing, FotMob's xG race, the trends, the FPL app's live rank and
@@ -127,27 +129,30 @@ def _poll_scoreboard(sandbox: Sandbox, seen: Observations) -> None:
             seen.scoreboard.setdefault((match_id, k), now)
 
 
-def goal_latencies(seen: Observations) -> tuple[list[float], list[float]]:
-    """(goal produced -> scoreboard shows it, goal produced -> row visible) for each goal the scoreboard showed."""
+def _goals(seen: Observations) -> dict[tuple[str, int], tuple[float, float]]:
+    """(match_id, k) -> (produced, row visible) of the k-th goal of each match."""
     per_match: dict[str, list] = defaultdict(list)
     for (match_id, partition, offset), times in seen.goals.items():
         per_match[match_id].append((partition, offset, times))
-    to_mart, to_row = [], []
-    for match_id, goals in per_match.items():
-        # A match is keyed by its id, so its goals share a partition: offsets are the order of play.
-        for k, (_, _, (produced, visible)) in enumerate(sorted(goals), start=1):
-            shown = seen.scoreboard.get((match_id, k))
-            if shown is not None:
-                to_mart.append(shown - produced)
-                to_row.append(visible - produced)
-    return to_mart, to_row
+    # A match is keyed by its id, so its goals share a partition: offsets are the order of play.
+    return {(match_id, k): times for match_id, goals in per_match.items()
+            for k, (_, _, times) in enumerate(sorted(goals), start=1)}
 
 
-def _all_goals_shown(seen: Observations) -> bool:
-    counts = defaultdict(int)
-    for match_id, _, _ in seen.goals:
-        counts[match_id] += 1
-    return all((match_id, k) in seen.scoreboard for match_id, n in counts.items() for k in range(1, n + 1))
+def goal_latencies(seen: Observations, shown: dict[tuple[str, int], float] | None = None) -> tuple[list[float], list[float]]:
+    """(goal produced -> shown, goal produced -> row visible) for each goal shown: by marts.scoreboard, or
+    by `shown` ((match_id, k) -> when a browser showed the match's k-th goal)."""
+    shown = seen.scoreboard if shown is None else shown
+    to_shown, to_row = [], []
+    for key, (produced, visible) in _goals(seen).items():
+        if key in shown:
+            to_shown.append(shown[key] - produced)
+            to_row.append(visible - produced)
+    return to_shown, to_row
+
+
+def _all_goals_shown(seen: Observations, shown: dict[tuple[str, int], float]) -> bool:
+    return all(key in shown for key in _goals(seen))
 
 
 def start_transform_loop(sandbox: Sandbox, interval: str) -> subprocess.Popen:
@@ -182,7 +187,7 @@ def _dbt_cycle(env: dict, *extra: str) -> float:
 def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, progress: Progress) -> dict:
     """Run the busy Saturday; returns what was seen and how it went."""
     seen = Observations()
-    job = loop = replay = watch = None
+    job = loop = replay = watch = board = viewer = None
     events_topic = sandbox.topics["match_events"]
     try:
         with progress.step("3 start the landing job (continuous)"):
@@ -191,6 +196,14 @@ def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, 
         with progress.step(f"4 start the live dbt loop (DBT_LOOP_INTERVAL={interval}) and its first build"):
             loop = start_transform_loop(sandbox, interval)
             wait_for_first_build(sandbox, loop)
+        with progress.step("4b open the run's Live scoreboard in Chromium (Superset, 30 s auto-refresh)"):
+            from stack.superset import SupersetSettings
+
+            superset = SupersetSettings.from_env()
+            board = dashboard.create(sandbox.prefix, superset)
+            viewer = dashboard.DashboardWatch(superset, board.slug)
+            viewer.start()
+            viewer.wait_opened()
         watch = TopicWatch(events_topic, sandbox.partitions)
         watch.start()
         time.sleep(2)  # the consumer's first fetch, before the first message
@@ -217,7 +230,8 @@ def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, 
                 if produced is not None and landed_at is None and len(seen.latencies) >= produced:
                     landed_at = time.monotonic()
                     progress.say(f"  every match event landed; waiting for the scoreboard to show every goal")
-                if landed_at is not None and (_all_goals_shown(seen) or time.monotonic() - landed_at > 2 * float(interval) + 180):
+                shown_everywhere = _all_goals_shown(seen, seen.scoreboard) and (viewer.error is not None or _all_goals_shown(seen, viewer.shown))
+                if landed_at is not None and (shown_everywhere or time.monotonic() - landed_at > 2 * float(interval) + 180):
                     break
                 if job.poll() is not None:
                     raise BenchError(f"The landing job stopped ({sandbox.log_tail(lines=2)}): see {sandbox.work / 'streaming.log'}.")
@@ -226,9 +240,10 @@ def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, 
                     break
                 if every():
                     progress.say(f"  {len(seen.latencies):,} events landed, {len(seen.goals)} goals, "
-                                 f"{len(seen.scoreboard)} goals on the scoreboard")
+                                 f"{len(seen.scoreboard)} goals on the scoreboard, {len(viewer.shown)} in the browser")
                 time.sleep(params.poll)
         watch.stop()
+        viewer.stop()
         stop(loop)
         cycles = [float(m) for m in CYCLE_LINE.findall((sandbox.work / "transform_loop.log").read_text(errors="replace"))]
         stop(job)
@@ -246,10 +261,15 @@ def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, 
                 cycles_unchanged.append(_dbt_cycle(sandbox.env, "--vars", json.dumps({"incremental_lookback_minutes": 0})))
         return {"seen": seen, "watch": watch.latencies, "replay_seconds": replay_seconds, "produced": produced,
                 "complete": landed_at is not None, "live_cycles": cycles, "cycles_landed": cycles_landed,
-                "cycles_unchanged": cycles_unchanged, "cycles_core": cycles_core}
+                "cycles_unchanged": cycles_unchanged, "cycles_core": cycles_core,
+                "browser": dict(viewer.shown), "browser_error": viewer.error, "browser_chart_refreshes": viewer.refreshes}
     finally:
         if watch is not None and watch.is_alive():
             watch.stop()
+        if viewer is not None and viewer.is_alive():
+            viewer.stop()
+        if board is not None:
+            board.remove()
         if replay is not None and replay.poll() is None:
             replay.send_signal(signal.SIGINT)
             replay.wait(timeout=60)
@@ -271,7 +291,7 @@ def figures(outcome: dict, params: LiveParameters, interval: str) -> list[Figure
             details={**common, "events": len(seen.latencies), "consumer_messages": len(outcome["watch"]),
                      "max_s": round(max(seen.latencies), 3) if seen.latencies else None,
                      "mean_s": round(statistics.fmean(seen.latencies), 3) if seen.latencies else None,
-                     "trigger_interval": os.environ.get("STREAMING_TRIGGER_INTERVAL") or "2 seconds", "poll_s": params.poll},
+                     "trigger_interval": StreamingSettings.from_env().trigger_interval, "poll_s": params.poll},
         ))
     to_mart, to_row = goal_latencies(seen)
     result.append(Figure(
@@ -282,6 +302,20 @@ def figures(outcome: dict, params: LiveParameters, interval: str) -> list[Figure
                  "max_s": round(max(to_mart), 2) if to_mart else None, "p95_s": round(percentile(to_mart, 95), 2) if to_mart else None,
                  "dbt_loop_interval_s": float(interval), **common},
         error=None if to_mart else "no goal reached the scoreboard while measuring",
+    ))
+    # 4b: the same goals on the dashboard; its baseline is the mart the dashboard reads.
+    browser = outcome["browser"]
+    to_page, _ = goal_latencies(seen, browser)
+    to_mart_same = [seen.scoreboard[key] - produced for key, (produced, _) in _goals(seen).items()
+                    if key in browser and key in seen.scoreboard]
+    result.append(Figure(
+        key="goal_to_dashboard", title="4b goal -> Live scoreboard in a browser, p50", unit="s",
+        value=percentile(to_page, 50), baseline_title="same goals -> marts.scoreboard",
+        baseline=percentile(to_mart_same, 50), better="lower",
+        details={"goals_measured": len(to_page), "max_s": round(max(to_page), 2) if to_page else None,
+                 "dashboard_refresh_s": dashboard.refresh_seconds(), "chart_data_requests": outcome["browser_chart_refreshes"],
+                 "browser": "Chromium (headless), Superset dashboard polled every 0.5 s", **common},
+        error=outcome["browser_error"] or (None if to_page else "no goal reached the dashboard while measuring"),
     ))
     cycles = outcome["live_cycles"]
     result.append(Figure(

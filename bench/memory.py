@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from pathlib import Path
 
-from stack.process import children_by_parent, descendants, process_memory_mb
+from stack.process import children_by_parent, descendants, parents_by_child, process_memory_mb
 
 GROUPS = ("kafka broker", "postgresql", "spark driver jvm", "landing job python", "dbt", "replay", "superset", "bench")
 
@@ -72,7 +72,7 @@ def service_pids() -> dict[str, set[int]]:
         groups["superset"] = {superset_pid} | descendants(superset_pid, children)
     me = os.getpid()
     groups["bench"] = {me}
-    parents = {kid: parent for parent, kids in children.items() for kid in kids}
+    parents = parents_by_child(children)
     for pid in descendants(me, children):
         command = _cmdline(pid)
         if command and command == _cmdline(parents.get(pid, 0)):

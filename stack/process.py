@@ -87,6 +87,11 @@ def children_by_parent() -> dict[int, list[int]]:
     return children
 
 
+def parents_by_child(children: dict[int, list[int]]) -> dict[int, int]:
+    """Each process's parent, from `children_by_parent()`."""
+    return {kid: parent for parent, kids in children.items() for kid in kids}
+
+
 def descendants(root: int, children: dict[int, list[int]]) -> set[int]:
     """Every process below `root` (children, their children...), from `children_by_parent()`."""
     found, pending = set(), [root]

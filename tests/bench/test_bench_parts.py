@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import SHARED_STATSBOMB, data
+from bench.dashboard import record_shown
 from bench.live import Observations, goal_latencies
 from bench.memory import classify
 from bench.report import Figure, failed, percentile, table
@@ -130,3 +131,16 @@ def _children_of(pid: int) -> list[int]:
     from stack.process import children_by_parent
 
     return children_by_parent().get(pid, [])
+
+
+def test_a_goal_in_the_browser_is_timed_from_the_rows_the_dashboard_shows():
+    # Cells as the Live scoreboard's table shows them: match id, home score, away score (empty before kick-off).
+    shown: dict = {}
+    record_shown([["statsbomb:1", "1", "0"], ["statsbomb:2", "", ""]], 200.0, shown)
+    record_shown([["statsbomb:1", "1", "2"], ["statsbomb:2", "0", "1"], []], 230.0, shown)
+    assert shown == {("statsbomb:1", 1): 200.0, ("statsbomb:1", 2): 230.0, ("statsbomb:1", 3): 230.0,
+                     ("statsbomb:2", 1): 230.0}
+    seen = Observations()
+    seen.goals = {("statsbomb:1", 0, 7): (150.0, 152.0), ("statsbomb:1", 0, 9): (190.0, 195.0), ("statsbomb:2", 2, 4): (225.0, 226.0)}
+    to_page, to_row = goal_latencies(seen, shown)
+    assert sorted(zip(to_page, to_row)) == [(5.0, 1.0), (40.0, 5.0), (50.0, 2.0)]
