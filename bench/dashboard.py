@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench import ROOT, BenchError
 
@@ -103,9 +104,9 @@ def create(prefix: str, superset) -> RunDashboard:
 class DashboardWatch(threading.Thread):
     """Chromium on the run's dashboard, left open as a viewer leaves it (the page refreshes itself)."""
 
-    def __init__(self, superset, slug: str, poll: float = 0.5) -> None:
+    def __init__(self, superset, slug: str, screenshot: Path | None = None, poll: float = 0.5) -> None:
         super().__init__(name="dashboard-watch", daemon=True)
-        self.superset, self.slug, self.poll = superset, slug, poll
+        self.superset, self.slug, self.screenshot, self.poll = superset, slug, screenshot, poll
         self.shown: dict[tuple[str, int], float] = {}
         self.opened = threading.Event()
         self.halt = threading.Event()
@@ -115,23 +116,23 @@ class DashboardWatch(threading.Thread):
     def run(self) -> None:
         from playwright.sync_api import sync_playwright
 
-        from stack.browser import CHROMIUM, log_in
+        from stack.browser import CHROMIUM, LAUNCH_ARGS, log_in_to_superset
 
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
                 try:
                     page = browser.new_page(viewport={"width": 1400, "height": 1000})
                     page.on("response", lambda response: self._count(response.url))
-                    log_in(page, f"{self.superset.url}/login/", self.superset.admin_user, self.superset.admin_password,
-                           'button[type="submit"]')
+                    log_in_to_superset(page, self.superset.url, self.superset.admin_user, self.superset.admin_password)
                     page.goto(f"{self.superset.url}/superset/dashboard/{self.slug}/")
                     page.wait_for_selector('[data-test="chart-grid-component"]', timeout=120_000)
                     self.opened.set()
                     while not self.halt.is_set():
                         record_shown(page.evaluate(ROWS_SHOWN), time.time(), self.shown)
                         page.wait_for_timeout(self.poll * 1000)
+                    if self.screenshot is not None:  # the page as it ended, kept with the run's logs
+                        page.screenshot(path=str(self.screenshot), full_page=True)
                 finally:
                     browser.close()
         except Exception as error:  # noqa: BLE001 - reported as the figure's error

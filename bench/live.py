@@ -201,7 +201,7 @@ def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, 
 
             superset = SupersetSettings.from_env()
             board = dashboard.create(sandbox.prefix, superset)
-            viewer = dashboard.DashboardWatch(superset, board.slug)
+            viewer = dashboard.DashboardWatch(superset, board.slug, screenshot=sandbox.work / "dashboard.png")
             viewer.start()
             viewer.wait_opened()
         watch = TopicWatch(events_topic, sandbox.partitions)

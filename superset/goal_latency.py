@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stack import envfile  # noqa: E402
-from stack.browser import CHROMIUM, log_in  # noqa: E402
+from stack.browser import CHROMIUM, LAUNCH_ARGS, log_in_to_superset  # noqa: E402
 from stack.settings import Settings  # noqa: E402
 from stack.superset import SupersetSettings  # noqa: E402
 
@@ -86,10 +86,9 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1600, "height": 1200})
-        log_in(page, f"{superset.url}/login/", superset.admin_user, superset.admin_password, 'button[type="submit"]')
+        log_in_to_superset(page, superset.url, superset.admin_user, superset.admin_password)
         # The dashboard as a viewer leaves it: open once, refreshed by its own 30 s timer.
         page.goto(f"{superset.url}/superset/dashboard/live-scoreboard/")
         page.wait_for_timeout(5000)

@@ -1,4 +1,4 @@
-"""What the browser tests of Superset share: a page of Debian's headless Chromium, and the login."""
+"""What the browser tests of Superset share: a page of Debian's headless Chromium, and the login (stack/browser.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Iterator
 
 import pytest
 
-from stack.browser import CHROMIUM
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+from stack.browser import CHROMIUM, LAUNCH_ARGS
+from stack.browser import log_in_to_superset as log_in  # noqa: F401 - the tests' name for it
 
 
 @contextmanager
@@ -21,31 +19,10 @@ def chromium_page(width: int = 1600, height: int = 1200) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.set_default_timeout(60_000)
             yield page
         finally:
             browser.close()
-
-
-def log_in(page, url: str, username: str, password: str):
-    """Log `page` in to the Superset at `url`.
-
-    The login page posts its page-view event to /superset/log/ about a second after loading; that
-    call, made while logged out, answers with a session cookie without the user. Submitted before it
-    has been answered, the login races it, and when the event's answer lands last, the browser is
-    logged out again (seen in CI). So the event goes first, then the form: its answer redirects to the
-    login page (whose URL names /superset/log/ too), and that page's answer is the last cookie it sets.
-    """
-    def event_answered(response) -> bool:
-        return "/superset/log/" in response.url and not 300 <= response.status < 400
-
-    with page.expect_response(event_answered, timeout=30_000):
-        page.goto(f"{url}/login/")
-    page.fill('input[id="username"], input[name="username"]', username)
-    page.fill('input[id="password"], input[name="password"]', password)
-    page.click('button[type="submit"], input[type="submit"]')
-    page.wait_for_url(lambda current: "/login" not in current)
-    return page
