@@ -170,7 +170,7 @@ def run(args: argparse.Namespace, progress: Progress) -> tuple[list[Figure], dic
         try:
             busy.create_topics()
             outcome = live.play(busy, SHARED_STATSBOMB, live_params, interval, progress)
-            figures += live.figures(outcome, live_params, interval)
+            figures += live.figures(outcome, live_params, interval, streaming.trigger_interval)
         except Exception as error:  # noqa: BLE001
             figures.append(failed("produce_to_row_p50", "3 produce -> row visible", "s", "plain consumer", "lower", _broken(error)))
         finally:

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from bench import ROOT, BenchError
 
@@ -38,15 +39,19 @@ def refresh_seconds() -> int:
     return _assets()[0].REFRESH_SECONDS
 
 
-def record_shown(rows: list[list[str]], now: float, shown: dict[tuple[str, int], float]) -> None:
-    """Note when each match's k-th goal was first shown: rows are [match id, home score, away score] texts
-    (an empty score cell is a match not started)."""
-    for cells in rows:
-        if len(cells) < 3 or not cells[0]:
-            continue
-        total = sum(int(text) for text in cells[1:3] if text.strip().isdigit())
+def note_goal_totals(totals: Iterable[tuple[str, int]], now: float, shown: dict[tuple[str, int], float]) -> None:
+    """Note when each match's k-th goal was first shown: it is when the match's total of goals shown
+    (pairs of match id and total) first reaches k."""
+    for match_id, total in totals:
         for k in range(1, total + 1):
-            shown.setdefault((cells[0], k), now)
+            shown.setdefault((match_id, k), now)
+
+
+def record_shown(rows: list[list[str]], now: float, shown: dict[tuple[str, int], float]) -> None:
+    """`note_goal_totals` of the page's rows: [match id, home score, away score] texts (an empty score
+    cell is a match not started)."""
+    note_goal_totals(((cells[0], sum(int(text) for text in cells[1:3] if text.strip().isdigit()))
+                      for cells in rows if len(cells) >= 3 and cells[0]), now, shown)
 
 
 @dataclass

@@ -36,7 +36,6 @@ from bench import ROOT, BenchError, dashboard
 from bench.progress import Every, Progress
 from bench.report import Figure, percentile
 from bench.sandbox import Sandbox, stop
-from streaming.settings import Settings as StreamingSettings
 
 GOAL_TYPES = ("GOAL", "PENALTY_GOAL", "OWN_GOAL")
 # The live marts of the fans' analytics (heat maps, pressing, FotMob's xG race, the trends, the FPL app's live rank and
@@ -128,10 +127,7 @@ def _poll_scoreboard(sandbox: Sandbox, seen: Observations) -> None:
             rows = cursor.fetchall()
     except (psycopg2.errors.UndefinedTable, psycopg2.errors.LockNotAvailable):
         return
-    now = time.time()
-    for match_id, total in rows:
-        for k in range(1, total + 1):
-            seen.scoreboard.setdefault((match_id, k), now)
+    dashboard.note_goal_totals(rows, time.time(), seen.scoreboard)
 
 
 def _goals(seen: Observations) -> dict[tuple[str, int], tuple[float, float]]:
@@ -156,8 +152,9 @@ def goal_latencies(seen: Observations, shown: dict[tuple[str, int], float] | Non
     return to_shown, to_row
 
 
-def _all_goals_shown(seen: Observations, shown: dict[tuple[str, int], float]) -> bool:
-    return all(key in shown for key in _goals(seen))
+def _all_goals_shown(seen: Observations, *shown: dict[tuple[str, int], float]) -> bool:
+    """Whether every goal landed so far is in each of `shown` (by the mart, by a browser)."""
+    return all(key in where for key in _goals(seen) for where in shown)
 
 
 def start_transform_loop(sandbox: Sandbox, interval: str) -> subprocess.Popen:
@@ -235,8 +232,9 @@ def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, 
                 if produced is not None and landed_at is None and len(seen.latencies) >= produced:
                     landed_at = time.monotonic()
                     progress.say(f"  every match event landed; waiting for the scoreboard to show every goal")
-                shown_everywhere = _all_goals_shown(seen, seen.scoreboard) and (viewer.error is not None or _all_goals_shown(seen, viewer.shown))
-                if landed_at is not None and (shown_everywhere or time.monotonic() - landed_at > 2 * float(interval) + 180):
+                # A browser that failed is not waited for (its error is reported instead).
+                if landed_at is not None and (_all_goals_shown(seen, seen.scoreboard, *([] if viewer.error else [viewer.shown]))
+                                              or time.monotonic() - landed_at > 2 * float(interval) + 180):
                     break
                 if job.poll() is not None:
                     raise BenchError(f"The landing job stopped ({sandbox.log_tail(lines=2)}): see {sandbox.work / 'streaming.log'}.")
@@ -282,7 +280,7 @@ def play(sandbox: Sandbox, folder: Path, params: LiveParameters, interval: str, 
         stop(job)
 
 
-def figures(outcome: dict, params: LiveParameters, interval: str) -> list[Figure]:
+def figures(outcome: dict, params: LiveParameters, interval: str, trigger_interval: str) -> list[Figure]:
     seen: Observations = outcome["seen"]
     common = {"matches": len(params.matches), "speed": params.speed, "replay_bound_s": params.duration,
               "replay_seconds": round(outcome["replay_seconds"], 1) if outcome["replay_seconds"] else None,
@@ -296,7 +294,7 @@ def figures(outcome: dict, params: LiveParameters, interval: str) -> list[Figure
             details={**common, "events": len(seen.latencies), "consumer_messages": len(outcome["watch"]),
                      "max_s": round(max(seen.latencies), 3) if seen.latencies else None,
                      "mean_s": round(statistics.fmean(seen.latencies), 3) if seen.latencies else None,
-                     "trigger_interval": StreamingSettings.from_env().trigger_interval, "poll_s": params.poll},
+                     "trigger_interval": trigger_interval, "poll_s": params.poll},
         ))
     to_mart, to_row = goal_latencies(seen)
     result.append(Figure(
