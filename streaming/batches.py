@@ -9,6 +9,20 @@ import pyarrow.compute as pc
 REJECTED_BY_STREAMING = "streaming"  # rejected_by of the messages the landing job refused
 
 
+# The columns of a Kafka source's rows, as validate() reads them.
+KAFKA_SOURCE_COLUMNS = {"kafka_topic": "topic", "kafka_partition": "partition", "kafka_offset": "offset",
+                        "kafka_timestamp": "timestamp", "kafka_key": "key"}
+
+
+def screened(rows: pa.Table, flag: str, value: str) -> tuple[pa.Table, pa.Table]:
+    """(the rows that passed the cheap test, without `flag` and `value`; the others as the Kafka
+    source's rows: topic, partition, offset, timestamp, key and their `value`, to validate in full)."""
+    passed = rows[flag]
+    others = rows.filter(pc.invert(passed))
+    kafka = pa.table({source: others[column] for column, source in KAFKA_SOURCE_COLUMNS.items()} | {"value": others[value]})
+    return rows.filter(passed).drop_columns([flag, value]), kafka
+
+
 def split(validated: pa.Table) -> tuple[pa.Table, pa.Table]:
     """(accepted rows without `reason`/`kafka_key`, dead-letter rows) of a validated topic batch."""
     refused = pc.is_valid(validated["reason"])

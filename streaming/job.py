@@ -117,18 +117,19 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
         return writer.trigger(processingTime=settings.trigger_interval_of(table))
 
     queries = []
-    # One landing query per topic: its contract's validation is planned once, with the query,
-    # instead of for every batch (planning the checks costs seconds, running them milliseconds).
+    # One landing query per topic. Its plan holds only the contract's cheap test: Spark plans it again
+    # for every micro-batch, and the full check's hundreds of expressions made that planning several
+    # times dearer. The lander checks in full the few messages the cheap test does not pass.
     for logical, topic in settings.topics.items():
         checkpoint = paths[f"land-{logical}"]
-        validated = transforms.for_postgres(
-            transforms.validate(_kafka_stream(spark, settings, [topic]), contracts[logical], settings.max_message_bytes)
+        screened = transforms.for_postgres(
+            transforms.screen(_kafka_stream(spark, settings, [topic]), contracts[logical], settings.max_message_bytes)
         )
         queries.append(
             trigger(
-                validated.writeStream.queryName(f"land-{logical}")
+                screened.writeStream.queryName(f"land-{logical}")
                 .option("checkpointLocation", checkpoint)
-                .foreachBatch(sinks.TopicLander(settings, checkpoint, logical)),
+                .foreachBatch(sinks.TopicLander(settings, checkpoint, logical, contracts[logical])),
                 logical,
             ).start()
         )

@@ -28,8 +28,9 @@ from pyspark.sql import DataFrame
 
 from ingest.errors import PostgresUnreachableError
 
-from . import batches, notify, retry
+from . import batches, notify, retry, transforms
 from .errors import PostgresUnavailableError, StreamingError
+from .schemas import Contract
 from .settings import PostgresSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -263,24 +264,37 @@ class Sink(ABC):
         )
 
 
+def validated(screened: DataFrame, contract: Contract, max_message_bytes: int | None) -> pa.Table:
+    """A screened batch (transforms.screen, for_postgres) as transforms.validate would have made it
+    (for_postgres), collected: the messages the cheap test did not pass are validated in full, alone."""
+    rows, others = batches.screened(screened.toArrow(), transforms.SCREENED, transforms.UNSCREENED_VALUE)
+    if others.num_rows == 0:
+        return rows
+    checked = transforms.for_postgres(
+        transforms.validate(screened.sparkSession.createDataFrame(others), contract, max_message_bytes)).toArrow()
+    return pa.concat_tables([rows, checked.select(rows.column_names).cast(rows.schema)])
+
+
 class TopicLander(Sink):
-    """A topic's landing query, whose batches arrive parsed and validated: collects a batch once as
-    Arrow, writes the accepted rows to Parquet, then lands them and the dead letters in PostgreSQL
-    in one transaction with the batch id.
+    """A topic's landing query, whose batches arrive screened (transforms.screen): collects a batch
+    once as Arrow, validates in full the few messages the cheap test did not pass, writes the
+    accepted rows to Parquet, then lands them and the dead letters in PostgreSQL in one transaction
+    with the batch id.
 
     A batch that Spark replays after a crash is skipped when PostgreSQL has its batch id; if the
     crash came before that commit, the batch's Parquet files (part-<query id>-<batch id>) are
     written again over themselves, so neither sink ever holds a message twice.
     """
 
-    def __init__(self, settings: Settings, checkpoint: str, logical: str) -> None:
+    def __init__(self, settings: Settings, checkpoint: str, logical: str, contract: Contract) -> None:
         super().__init__(settings, checkpoint)
         self.logical = logical
         self.topic = settings.topics[logical]
+        self.contract = contract
 
     def write(self, batch: DataFrame, batch_id: int) -> list[Upsert]:
         with self.timed("validate"):
-            rows, refused = batches.split(batch.toArrow())
+            rows, refused = batches.split(validated(batch, self.contract, self.settings.max_message_bytes))
         rows = stamped(rows, datetime.now(timezone.utc))
         if rows.num_rows:
             with self.timed("parquet"):

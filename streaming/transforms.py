@@ -225,6 +225,23 @@ def message_json(value: Column) -> Column:
 OVERSIZED_PAYLOAD_CHARS = 1024
 
 
+def _messages(kafka_rows: DataFrame, max_message_bytes: int | None) -> DataFrame:
+    """Kafka rows -> their metadata, the message text `_message`, its size `_bytes`, `_oversized`
+    and `raw` (the text, null when oversized: such a message is not parsed)."""
+    rows = kafka_rows.select(
+        F.col("topic").alias("kafka_topic"),
+        F.col("partition").alias("kafka_partition"),
+        F.col("offset").alias("kafka_offset"),
+        F.col("timestamp").alias("kafka_timestamp"),
+        F.col("key").cast("string").alias("kafka_key"),
+        message_json(F.col("value")).cast("string").alias("_message"),
+        F.length(F.col("value")).alias("_bytes"),
+        F.col("value").alias("_value"),
+    )
+    oversized = F.lit(False) if max_message_bytes is None else F.coalesce(F.col("_bytes") > max_message_bytes, F.lit(False))
+    return rows.withColumn("_oversized", oversized).withColumn("raw", F.when(~F.col("_oversized"), F.col("_message")))
+
+
 def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int | None = None) -> DataFrame:
     """Kafka rows -> typed rows with `raw`, `reason` (null when valid), `schema_drift` (null
     unless a valid message goes beyond its contract) and Kafka metadata. Values may be plain JSON
@@ -235,18 +252,7 @@ def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int |
     a type name and a text per field and names every broken rule. A message longer than
     `max_message_bytes` is refused unparsed, and only its first characters are kept.
     """
-    rows = kafka_rows.select(
-        F.col("topic").alias("kafka_topic"),
-        F.col("partition").alias("kafka_partition"),
-        F.col("offset").alias("kafka_offset"),
-        F.col("timestamp").alias("kafka_timestamp"),
-        F.col("key").cast("string").alias("kafka_key"),
-        message_json(F.col("value")).cast("string").alias("_message"),
-        F.length(F.col("value")).alias("_bytes"),
-    )
-    oversized = F.lit(False) if max_message_bytes is None else F.coalesce(F.col("_bytes") > max_message_bytes, F.lit(False))
-    rows = rows.withColumn("_oversized", oversized).withColumn("raw", F.when(~F.col("_oversized"), F.col("_message")))
-    parsed = quick_check(rows, contract)
+    parsed = quick_check(_messages(kafka_rows, max_message_bytes), contract)
     fast = "_fast" if "_fast" in parsed.columns else None
     staged = with_reason(parsed, contract, passed=fast)
     too_big = F.concat(
@@ -261,7 +267,39 @@ def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int |
         "raw": F.when(F.col("_oversized"), F.substring(F.col("_message"), 1, OVERSIZED_PAYLOAD_CHARS)).otherwise(F.col("raw")),
     })
     typed = [F.when(F.col("reason").isNull(), F.col(f"_typed_{f.name}")).alias(f.name) for f in contract.struct.fields]
-    return staged.select(*typed, *KAFKA_COLUMNS, "kafka_key", "raw", "schema_drift", "reason")
+    return staged.select(*typed, *VALIDATED_COLUMNS)
+
+
+# What validate() adds after a contract's typed fields.
+VALIDATED_COLUMNS = (*KAFKA_COLUMNS, "kafka_key", "raw", "schema_drift", "reason")
+# What screen() adds after validate()'s columns.
+SCREENED = "screened"  # true: valid by the cheap test (typed, reason and schema_drift null)
+UNSCREENED_VALUE = "unscreened_value"  # the Kafka value of a message the cheap test did not pass, else null
+
+
+def screen(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int | None = None) -> DataFrame:
+    """validate()'s columns for the messages that pass the cheap test (nearly all of them), plus
+    SCREENED and UNSCREENED_VALUE: a message that does not pass it keeps its Kafka value, and
+    `check_unscreened` validates it in full, in the same batch.
+
+    A streaming query plans its plan again for every micro-batch; without the full check's hundreds
+    of expressions, that planning is several times cheaper. The full check then runs only on a
+    batch that has such messages (schema drift, broken or oversized messages), on them alone.
+    """
+    parsed = quick_check(_messages(kafka_rows, max_message_bytes), contract)
+    if "_fast" not in parsed.columns:  # no signature test for this contract: every message in full
+        return validate(kafka_rows, contract, max_message_bytes).withColumns(
+            {SCREENED: F.lit(True), UNSCREENED_VALUE: F.lit(None).cast("binary")})
+    fast = F.col("_fast")
+    typed = [F.when(fast, F.col(f"_typed_{f.name}")).alias(f.name) for f in contract.struct.fields]
+    return parsed.select(
+        *typed, *KAFKA_COLUMNS, "kafka_key",
+        F.when(fast, F.col("raw")).alias("raw"),
+        F.lit(None).cast("string").alias("schema_drift"),
+        F.lit(None).cast("string").alias("reason"),
+        fast.alias(SCREENED),
+        F.when(~fast, F.col("_value")).alias(UNSCREENED_VALUE),
+    )
 
 
 def for_postgres(rows: DataFrame) -> DataFrame:
