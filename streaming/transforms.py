@@ -280,7 +280,7 @@ UNSCREENED_VALUE = "unscreened_value"  # the Kafka value of a message the cheap 
 def screen(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int | None = None) -> DataFrame:
     """validate()'s columns for the messages that pass the cheap test (nearly all of them), plus
     SCREENED and UNSCREENED_VALUE: a message that does not pass it keeps its Kafka value, and
-    `check_unscreened` validates it in full, in the same batch.
+    the lander (sinks.validated) validates it in full, in the same batch.
 
     A streaming query plans its plan again for every micro-batch; without the full check's hundreds
     of expressions, that planning is several times cheaper. The full check then runs only on a
