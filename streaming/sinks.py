@@ -2,9 +2,11 @@
 and Parquet files named after the batch, so a batch written again replaces its own files.
 
 A micro-batch lands in one transaction together with its row in `landed_batches`, so a batch
-that Spark replays after a crash is recognised and skipped, and rows never land twice. The
-queries' foreachBatch functions are sinks on one small base (`Sink.write(batch)`), which does the
-retries, the skipping and the timing once.
+that Spark replays after a crash is recognised and skipped, and rows never land twice. Its
+Parquet files are written after that commit, so rows are visible in PostgreSQL without waiting
+for them, and before Spark's checkpoint commit: a replayed batch that PostgreSQL has writes its
+files again, over themselves. The queries' foreachBatch functions are sinks on one small base
+(`Sink.write(batch)`), which does the retries, the skipping and the timing once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -48,6 +51,19 @@ class Upsert:
     key: tuple[str, ...]
     update: bool = False  # False: ON CONFLICT DO NOTHING (first copy of a message wins)
     order_by: tuple[str, ...] = ()  # which duplicate of a key inside the batch wins
+
+
+@dataclass(frozen=True)
+class Landing:
+    """What a batch lands: rows per table in PostgreSQL, and `cold`, which writes its cold copy (Parquet)
+    once PostgreSQL has the batch, so the rows are visible without waiting for the files."""
+
+    upserts: list[Upsert]
+    cold: Callable[[], object] | None = None
+
+    def keep_cold(self) -> None:
+        if self.cold is not None:
+            self.cold()
 
 
 def connect(settings: PostgresSettings):
@@ -144,13 +160,15 @@ def stamped(rows: pa.Table, landed_at: datetime) -> pa.Table:
     return rows.append_column("landed_at", column)
 
 
-def has_landed(conn, batches_table: str, checkpoint: str, batch_id: int) -> bool:
+def landed_at(conn, batches_table: str, checkpoint: str, batch_id: int) -> datetime | None:
+    """When a batch of this checkpoint landed in PostgreSQL (the time its rows carry), or None."""
     with conn, conn.cursor() as cursor:
         cursor.execute(
-            sql.SQL("SELECT 1 FROM {} WHERE checkpoint = %s AND batch_id = %s").format(_qualified(batches_table)),
+            sql.SQL("SELECT landed_at FROM {} WHERE checkpoint = %s AND batch_id = %s").format(_qualified(batches_table)),
             (checkpoint, batch_id),
         )
-        return cursor.fetchone() is not None
+        row = cursor.fetchone()
+        return None if row is None else row[0]
 
 
 def landed_batch_ids(conn, batches_table: str, checkpoint: str) -> set[int]:
@@ -162,10 +180,11 @@ def landed_batch_ids(conn, batches_table: str, checkpoint: str) -> set[int]:
 
 def land_batch(
     conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int, drifted: int = 0,
-    channel: str | None = None,
+    channel: str | None = None, landed: datetime | None = None,
 ) -> bool:
     """Write a micro-batch's upserts in one transaction, which also notifies `channel` (streaming/notify.py)
-    when rows landed; False when this batch had landed already."""
+    when rows landed; False when this batch had landed already. `landed`: the time its rows carry (default:
+    the transaction's)."""
     with conn:  # commits, or rolls back on any error
         with conn.cursor() as cursor:
             cursor.execute(
@@ -174,14 +193,15 @@ def land_batch(
             )
             if cursor.fetchone():
                 return False
-            landed = sum(_upsert(cursor, upsert, batch_id) for upsert in upserts)
+            rows = sum(_upsert(cursor, upsert, batch_id) for upsert in upserts)
             cursor.execute(
                 sql.SQL(
-                    "INSERT INTO {} (checkpoint, batch_id, rows_landed, dead_letters, drifted_rows) VALUES (%s, %s, %s, %s, %s)"
+                    "INSERT INTO {} (checkpoint, batch_id, rows_landed, dead_letters, drifted_rows, landed_at) "
+                    "VALUES (%s, %s, %s, %s, %s, coalesce(%s, now()))"
                 ).format(_qualified(batches_table)),
-                (checkpoint, batch_id, landed, dead_letters, drifted),
+                (checkpoint, batch_id, rows, dead_letters, drifted, landed),
             )
-            if landed and channel:
+            if rows and channel:
                 notify.landed(cursor, channel, checkpoint.rstrip("/").rsplit("/", 1)[-1])
     return True
 
@@ -211,26 +231,31 @@ class Sink(ABC):
         self.timings: dict[str, float] = {}
 
     @abstractmethod
-    def write(self, batch: DataFrame, batch_id: int) -> list[Upsert]:
-        """What a batch lands: rows per table, dead letters included."""
-
-    # A stateful query's state stores commit only when its batch is computed whole, even a batch
-    # PostgreSQL already has: Spark 4.2 fails the query when a store of the batch did not commit.
-    stateful = False
+    def write(self, batch: DataFrame, batch_id: int, landed: datetime) -> Landing:
+        """What a batch lands (rows per table, dead letters included, and its cold copy), its rows
+        stamped with `landed`."""
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
         batches_table = self.settings.table("landed_batches")
-        if self._retried(batch_id, lambda conn: has_landed(conn, batches_table, self.checkpoint, batch_id)):
-            if self.stateful:
-                batch.toArrow()
+        landed = self._retried(batch_id, lambda conn: landed_at(conn, batches_table, self.checkpoint, batch_id))
+        if landed is not None:
+            # Spark replays a batch that PostgreSQL has (a crash came before its checkpoint commit): only its
+            # cold copy is written again, over itself, its rows stamped with the time PostgreSQL holds. The
+            # batch is computed whole, which a stateful query needs too: Spark 4.2 fails the query when a
+            # state store of the batch did not commit.
+            self.write(batch, batch_id, landed).keep_cold()
             return
         self.timings = {}
-        upserts = self.write(batch, batch_id)
+        landed = datetime.now(timezone.utc)
+        landing = self.write(batch, batch_id, landed)
+        upserts = landing.upserts
         dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
         drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
         with self.timed("postgres"):
             self._retried(batch_id, lambda conn: land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted,
-                                                                    notify.channel(self.settings.table_prefix)))
+                                                                    notify.channel(self.settings.table_prefix), landed))
+        with self.timed("parquet"):
+            landing.keep_cold()
         log.info(
             "%s batch %s landed: %s rows (%s with schema drift), %s dead letters; %s", self.checkpoint.rsplit("/", 1)[-1], batch_id,
             sum(u.rows.num_rows for u in upserts) - dead_rows, drifted, dead_rows,
@@ -277,13 +302,13 @@ def validated(screened: DataFrame, contract: Contract, max_message_bytes: int | 
 
 class TopicLander(Sink):
     """A topic's landing query, whose batches arrive screened (transforms.screen): collects a batch
-    once as Arrow, validates in full the few messages the cheap test did not pass, writes the
-    accepted rows to Parquet, then lands them and the dead letters in PostgreSQL in one transaction
-    with the batch id.
+    once as Arrow, validates in full the few messages the cheap test did not pass, lands the
+    accepted rows and the dead letters in PostgreSQL in one transaction with the batch id, then
+    writes the accepted rows to Parquet.
 
-    A batch that Spark replays after a crash is skipped when PostgreSQL has its batch id; if the
-    crash came before that commit, the batch's Parquet files (part-<query id>-<batch id>) are
-    written again over themselves, so neither sink ever holds a message twice.
+    A batch that Spark replays after a crash lands nothing in PostgreSQL when it has the batch id;
+    either way the batch's Parquet files (part-<query id>-<batch id>) are written again over
+    themselves, with the same landing time, so neither sink ever holds a message twice.
     """
 
     def __init__(self, settings: Settings, checkpoint: str, logical: str, contract: Contract) -> None:
@@ -292,41 +317,44 @@ class TopicLander(Sink):
         self.topic = settings.topics[logical]
         self.contract = contract
 
-    def write(self, batch: DataFrame, batch_id: int) -> list[Upsert]:
+    def write(self, batch: DataFrame, batch_id: int, landed: datetime) -> Landing:
         with self.timed("validate"):
             rows, refused = batches.split(validated(batch, self.contract, self.settings.max_message_bytes))
-        rows = stamped(rows, datetime.now(timezone.utc))
-        if rows.num_rows:
-            with self.timed("parquet"):
-                cold = batches.with_match_date(batches.first_per_event(rows))
-                write_parquet(cold, self.settings.parquet_root, self.topic, f"{_query_id(batch)}-{batch_id}")
-        return [
+        rows = stamped(rows, landed)
+        name = f"{_query_id(batch)}-{batch_id}"
+
+        def cold() -> None:
+            if rows.num_rows:
+                write_parquet(batches.with_match_date(batches.first_per_event(rows)), self.settings.parquet_root, self.topic, name)
+
+        return Landing([
             Upsert(table=self.settings.table(self.logical), rows=rows, key=("event_id",), order_by=("kafka_partition", "kafka_offset")),
             Upsert(table=self.settings.table("dead_letter"), rows=refused, key=("kafka_topic", "partition", "offset")),
-        ]
+        ], cold)
 
 
 class DeadLetterLander(Sink):
     """Lands the producers' dead letters (already read with their headers)."""
 
-    def write(self, batch: DataFrame, batch_id: int) -> list[Upsert]:
+    def write(self, batch: DataFrame, batch_id: int, landed: datetime) -> Landing:
         with self.timed("read"):
             rows = batch.toArrow()
-        return [Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))]
+        return Landing([Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))])
 
 
 class MomentumLander(Sink):
     """Upserts the momentum windows a batch updated (their counts so far), and keeps each update in
     the cold store too (folder topic=team-momentum-5min), where the batch layer takes the latest."""
 
-    stateful = True
+    def write(self, windows: DataFrame, batch_id: int, landed: datetime) -> Landing:
+        rows = stamped(windows.toArrow(), landed)
+        name = f"{_query_id(windows)}-{batch_id}"
 
-    def write(self, windows: DataFrame, batch_id: int) -> list[Upsert]:
-        rows = stamped(windows.toArrow(), datetime.now(timezone.utc))
-        if rows.num_rows:
-            with self.timed("parquet"):
-                cold = rows.append_column("batch_id", pa.array([batch_id] * rows.num_rows, pa.int64()))
-                cold = cold.append_column("match_date", pc.cast(rows["window_start"], pa.date32()))
-                write_parquet(cold, self.settings.parquet_root, MOMENTUM_FOLDER, f"{_query_id(windows)}-{batch_id}")
-        return [Upsert(table=self.settings.table("team_momentum_5min"), rows=rows,
-                       key=("match_id", "team_id", "window_start"), update=True)]
+        def cold() -> None:
+            if rows.num_rows:
+                copy = rows.append_column("batch_id", pa.array([batch_id] * rows.num_rows, pa.int64()))
+                copy = copy.append_column("match_date", pc.cast(rows["window_start"], pa.date32()))
+                write_parquet(copy, self.settings.parquet_root, MOMENTUM_FOLDER, name)
+
+        return Landing([Upsert(table=self.settings.table("team_momentum_5min"), rows=rows,
+                               key=("match_id", "team_id", "window_start"), update=True)], cold)
