@@ -55,10 +55,11 @@ class Upsert:
 
 @dataclass(frozen=True)
 class Landing:
-    """What a batch lands: rows per table in PostgreSQL, and `cold`, which writes its cold copy (Parquet)
-    once PostgreSQL has the batch, so the rows are visible without waiting for the files."""
+    """What a batch lands: rows per table in PostgreSQL, stamped `landed`, and `cold`, which writes its
+    cold copy (Parquet) once PostgreSQL has the batch, so the rows are visible without waiting for the files."""
 
     upserts: list[Upsert]
+    landed: datetime
     cold: Callable[[], object] | None = None
 
     def keep_cold(self) -> None:
@@ -231,9 +232,9 @@ class Sink(ABC):
         self.timings: dict[str, float] = {}
 
     @abstractmethod
-    def write(self, batch: DataFrame, batch_id: int, landed: datetime) -> Landing:
+    def write(self, batch: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
         """What a batch lands (rows per table, dead letters included, and its cold copy), its rows
-        stamped with `landed`."""
+        stamped `landed`, or (None) the time the batch is collected."""
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
         batches_table = self.settings.table("landed_batches")
@@ -246,14 +247,13 @@ class Sink(ABC):
             self.write(batch, batch_id, landed).keep_cold()
             return
         self.timings = {}
-        landed = datetime.now(timezone.utc)
-        landing = self.write(batch, batch_id, landed)
+        landing = self.write(batch, batch_id, None)
         upserts = landing.upserts
         dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
         drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
         with self.timed("postgres"):
             self._retried(batch_id, lambda conn: land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted,
-                                                                    notify.channel(self.settings.table_prefix), landed))
+                                                                    notify.channel(self.settings.table_prefix), landing.landed))
         with self.timed("parquet"):
             landing.keep_cold()
         log.info(
@@ -317,9 +317,10 @@ class TopicLander(Sink):
         self.topic = settings.topics[logical]
         self.contract = contract
 
-    def write(self, batch: DataFrame, batch_id: int, landed: datetime) -> Landing:
+    def write(self, batch: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
         with self.timed("validate"):
             rows, refused = batches.split(validated(batch, self.contract, self.settings.max_message_bytes))
+        landed = landed or datetime.now(timezone.utc)
         rows = stamped(rows, landed)
         name = f"{_query_id(batch)}-{batch_id}"
 
@@ -330,24 +331,27 @@ class TopicLander(Sink):
         return Landing([
             Upsert(table=self.settings.table(self.logical), rows=rows, key=("event_id",), order_by=("kafka_partition", "kafka_offset")),
             Upsert(table=self.settings.table("dead_letter"), rows=refused, key=("kafka_topic", "partition", "offset")),
-        ], cold)
+        ], landed, cold)
 
 
 class DeadLetterLander(Sink):
     """Lands the producers' dead letters (already read with their headers)."""
 
-    def write(self, batch: DataFrame, batch_id: int, landed: datetime) -> Landing:
+    def write(self, batch: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
         with self.timed("read"):
             rows = batch.toArrow()
-        return Landing([Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))])
+        return Landing([Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))],
+                       landed or datetime.now(timezone.utc))
 
 
 class MomentumLander(Sink):
     """Upserts the momentum windows a batch updated (their counts so far), and keeps each update in
     the cold store too (folder topic=team-momentum-5min), where the batch layer takes the latest."""
 
-    def write(self, windows: DataFrame, batch_id: int, landed: datetime) -> Landing:
-        rows = stamped(windows.toArrow(), landed)
+    def write(self, windows: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
+        rows = windows.toArrow()
+        landed = landed or datetime.now(timezone.utc)
+        rows = stamped(rows, landed)
         name = f"{_query_id(windows)}-{batch_id}"
 
         def cold() -> None:
@@ -357,4 +361,4 @@ class MomentumLander(Sink):
                 write_parquet(copy, self.settings.parquet_root, MOMENTUM_FOLDER, name)
 
         return Landing([Upsert(table=self.settings.table("team_momentum_5min"), rows=rows,
-                               key=("match_id", "team_id", "window_start"), update=True)], cold)
+                               key=("match_id", "team_id", "window_start"), update=True)], landed, cold)

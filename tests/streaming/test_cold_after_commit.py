@@ -54,6 +54,7 @@ def test_a_replayed_batch_that_postgres_has_writes_only_its_parquet_files(spark,
             cursor.execute(f"SELECT event_id, landed_at FROM {table} ORDER BY event_id")
             hot = sorted(cursor.fetchall())
         assert len(hot) == len({json.loads(e)["event_id"] for e in events}) == 300
+        assert len({landed for _, landed in hot}) == 1  # a batch's rows carry one landing time
         assert _cold_rows(settings) == hot  # the cold copy carries the hot rows' landing time
 
         # A crash after the PostgreSQL commit, before the files: the cold store lacks the batch.
@@ -66,8 +67,8 @@ def test_a_replayed_batch_that_postgres_has_writes_only_its_parquet_files(spark,
         with pg_conn.cursor() as cursor:
             cursor.execute(f"SELECT count(*), count(DISTINCT batch_id) FROM {table}")
             assert cursor.fetchone() == (300, 1)
-            cursor.execute(f"SELECT count(*) FROM {settings.table('landed_batches')}")
-            assert cursor.fetchone() == (1,)
+            cursor.execute(f"SELECT landed_at FROM {settings.table('landed_batches')}")
+            assert cursor.fetchall() == [(hot[0][1],)]  # one batch, and the time its rows carry
     finally:
         spark.sparkContext.setLocalProperty("sql.streaming.queryId", None)
         lander._drop_connection()
