@@ -73,6 +73,7 @@ def service_pids() -> dict[str, set[int]]:
     me = os.getpid()
     groups["bench"] = {me}
     parents = parents_by_child(children)
+    unclassified = []
     for pid in descendants(me, children):
         command = _cmdline(pid)
         if command and command == _cmdline(parents.get(pid, 0)):
@@ -82,6 +83,10 @@ def service_pids() -> dict[str, set[int]]:
         group = classify(command)
         if group:
             groups[group].add(pid)
+        else:
+            unclassified.append(pid)
+    # The workers of a replay at speed 0 run under multiprocessing's own command line.
+    groups["replay"] |= {pid for pid in unclassified if parents.get(pid) in groups["replay"]}
     return groups
 
 

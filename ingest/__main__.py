@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,7 +14,8 @@ from ingest.errors import IngestError
 from ingest.polling import cli as poll_cli
 from ingest.producer import MatchProducer, check_broker
 from ingest.providers.statsbomb import files
-from ingest.replay_runner import run_replay
+from ingest.replay_runner import ReplayResult, run_replay
+from ingest.replay_workers import replay_in_workers
 from ingest.settings import KafkaSettings
 from matchday import add_version_flag
 from stack import envfile
@@ -42,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--match-ids", help="comma-separated StatsBomb match ids to replay (default: all found)")
     replay.add_argument("--speed", type=float, default=60.0, help="match seconds per real second; 0 = as fast as possible (default 60)")
     replay.add_argument("--kickoff", help="kick-off time of the replayed matches, ISO-8601 (default: now)")
+    replay.add_argument("--workers", type=int,
+                        help="processes sharing a --speed 0 replay, each match in one of them "
+                             "(default: one per core, at most one per match); a paced replay runs in one process")
     replay.add_argument("--quiet", action="store_true", help="no progress bar")
     for contract in vocabulary.TOPICS:
         replay.add_argument(f"--topic-{contract}", dest=f"topic_{contract.replace('-', '_')}",
@@ -61,15 +66,26 @@ def replay(args: argparse.Namespace) -> int:
     if not found:
         raise IngestError(f"No StatsBomb event files under {', '.join(map(str, args.paths))}: give a folder with events/<id>.json[.gz].")
     kickoff = _kickoff(args.kickoff)
+    if args.workers is not None and (args.workers < 1 or (args.workers > 1 and args.speed > 0)):
+        raise IngestError("--workers must be 1 or more, and more than 1 only with --speed 0 (a paced replay runs in one process).")
+    workers = min(args.workers or len(os.sched_getaffinity(0)), len(found)) if args.speed == 0 else 1
     check_broker(settings)
+    show_progress = False if args.quiet else None
+    if workers > 1:
+        result = replay_in_workers(found, settings, kickoff, workers, show_progress=show_progress)
+        return _summary(result, len(found))
     matches = [files.load_match(match_file) for match_file in found]
     # The loaded matches live until the end: moved out of the garbage collector's sight, they are
     # not traversed again by each collection the replay's short-lived messages set off.
     gc.freeze()
     producer = MatchProducer(settings)
     producer.stop_on_signals()
-    result = run_replay(matches, producer, kickoff, args.speed, show_progress=False if args.quiet else None)
-    print(f"replayed {result.matches} of {len(matches)} matches: {result.messages} messages "
+    result = run_replay(matches, producer, kickoff, args.speed, show_progress=show_progress)
+    return _summary(result, len(matches))
+
+
+def _summary(result: ReplayResult, matches: int) -> int:
+    print(f"replayed {result.matches} of {matches} matches: {result.messages} messages "
           f"({result.dead_letters} to dead letters) in {result.seconds:.1f} s, "
           f"{result.messages_per_second:.0f} messages/s"
           + (" (interrupted)" if result.interrupted else ""), file=sys.stderr)

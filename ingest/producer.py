@@ -12,6 +12,7 @@ import signal
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
@@ -90,6 +91,9 @@ class MatchProducer:
         # Kafka topic of each contract, looked up once rather than per message.
         self._topics = {contract: settings.topics.for_contract(contract) for contract in contracts.TOPICS}
         self._unpolled = 0  # messages produced since the last poll
+        self.produced = 0  # messages handed to the client so far, each numbered in that order
+        self.settled_below = 0  # every message numbered below this has its delivery report
+        self._settled_above: set[int] = set()  # numbers with a report, above settled_below
 
     def _schema_id(self, contract: str, topic: str) -> int:
         """The registry's id of a contract under `<topic>-value`, registered on first use."""
@@ -98,7 +102,12 @@ class MatchProducer:
             self._schema_ids[topic] = self._registry.register(subject, contracts.load_schema(contract))
         return self._schema_ids[topic]
 
-    def _on_delivery(self, error: KafkaError | None, message) -> None:
+    def _on_delivery(self, number: int, error: KafkaError | None, message) -> None:
+        # Reports come in order within a partition, not across partitions.
+        self._settled_above.add(number)
+        while self.settled_below in self._settled_above:
+            self._settled_above.remove(self.settled_below)
+            self.settled_below += 1
         if error is None:
             self.report.delivered[message.topic()] += 1
         else:
@@ -109,11 +118,13 @@ class MatchProducer:
     def _produce(self, topic: str, key: str, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
         while True:
             try:
-                self._producer.produce(topic, value=value, key=key.encode(), headers=headers, on_delivery=self._on_delivery)
+                self._producer.produce(topic, value=value, key=key.encode(), headers=headers,
+                                       on_delivery=partial(self._on_delivery, self.produced))
                 break
             except BufferError:
                 # The local queue is full: let deliveries drain rather than drop anything.
                 self._producer.poll(0.1)
+        self.produced += 1
         self._unpolled += 1
         if self._unpolled >= POLL_EVERY:
             self._unpolled = 0

@@ -7,7 +7,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from typing import Callable, Iterable
 
 from tqdm import tqdm
 
@@ -33,8 +33,11 @@ class ReplayResult:
 
 
 def run_replay(matches: Iterable[Match], producer: MatchProducer, kickoff: datetime, speed: float,
-               *, show_progress: bool | None = None) -> ReplayResult:
-    """Send every message of `matches`, all kicking off at `kickoff`; speed 0 = as fast as possible."""
+               *, show_progress: bool | None = None, on_minute: Callable[[int], None] | None = None) -> ReplayResult:
+    """Send every message of `matches`, all kicking off at `kickoff`; speed 0 = as fast as possible.
+
+    `on_minute(m)`, if given, is called before the first message of each new minute m of play.
+    """
     matches = list(matches)
     if show_progress is None:
         show_progress = sys.stderr.isatty()
@@ -44,10 +47,13 @@ def run_replay(matches: Iterable[Match], producer: MatchProducer, kickoff: datet
     bar = tqdm(total=minutes, unit="min", desc="replay, minutes of play", disable=not show_progress,
                file=sys.stderr)
     started = time.monotonic()
-    sent = rejected = finished = shown = 0
+    sent = rejected = finished = shown = paced = 0
     for out in matchday_timeline(matches, kickoff):
         if producer.stopping.is_set():
             break
+        if on_minute is not None and (minute := int(out.offset // 60)) > paced:
+            on_minute(minute)
+            paced = minute
         if speed > 0:
             due = started + out.offset / speed
             while (delay := due - time.monotonic()) > 0 and not producer.stopping.is_set():
