@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import math
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -48,10 +49,10 @@ def split(sizes: Sequence[int], workers: int) -> list[list[int]]:
     return [sorted(group) for group in groups]
 
 
-def _worker(index: int, match_files: list[MatchFile], settings: KafkaSettings, kickoff: datetime,
+def _worker(index: int, parent: int, match_files: list[MatchFile], settings: KafkaSettings, kickoff: datetime,
             clocks, lengths, ready, go, results) -> None:
-    """One worker: load its matches, wait for the start, replay them keeping pace with the others."""
-    producer = None
+    """One worker of the replay process `parent`: load its matches, wait for the start, replay them
+    keeping pace with the others. It stops when `parent` is gone, even killed."""
     try:
         matches = [load_match(match_file) for match_file in match_files]
         gc.freeze()  # the loaded matches live until the end (see ingest.__main__)
@@ -60,7 +61,9 @@ def _worker(index: int, match_files: list[MatchFile], settings: KafkaSettings, k
         producer.stop_on_signals()
         with ready.get_lock():
             ready.value += 1
-        go.wait()
+        while not go.wait(0.5):
+            if os.getppid() != parent:
+                return  # the replay was killed before it started
 
         others = [i for i in range(len(clocks)) if i != index]
         starts: deque[tuple[int, int]] = deque([(0, 0)])  # (minute, messages produced before it)
@@ -72,6 +75,8 @@ def _worker(index: int, match_files: list[MatchFile], settings: KafkaSettings, k
             clocks[index] = starts[0][0]
 
         def keep_pace(minute: int) -> None:
+            if os.getppid() != parent:  # the replay was killed: stop as on SIGTERM
+                producer.stopping.set()
             starts.append((minute, producer.produced))
             publish()
             while min(clocks[i] for i in others) < minute - LEAD_MINUTES and not producer.stopping.is_set():
@@ -98,7 +103,7 @@ def replay_in_workers(match_files: Sequence[MatchFile], settings: KafkaSettings,
     lengths = context.Array("i", len(groups), lock=False)
     ready, go, results = context.Value("i", 0), context.Event(), context.Queue()
     processes = [context.Process(target=_worker, name=f"replay-worker-{index}", daemon=True,
-                                 args=(index, [match_files[i] for i in group], settings, kickoff,
+                                 args=(index, os.getpid(), [match_files[i] for i in group], settings, kickoff,
                                        clocks, lengths, ready, go, results))
                  for index, group in enumerate(groups)]
     interrupted = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,3 +93,27 @@ def test_a_worker_that_cannot_read_its_match_fails_the_replay_naming_it(tmp_path
     assert len(found) == 2
     with pytest.raises(IngestError, match=r"The replay failed in \d of 2 workers \(worker \d: .*"):
         replay_in_workers(found, KafkaSettings.from_env(), datetime.now(timezone.utc), 2, show_progress=False)
+
+
+@pytest.mark.integration
+def test_killing_the_replay_stops_its_workers(kafka_config, new_topic):
+    from stack.process import alive, children_by_parent, descendants
+
+    args = [sys.executable, "-m", "ingest", "replay", "--speed", "0", "--workers", "2", "--quiet",
+            "--topic-live-matches", new_topic("live-matches"), "--topic-match-events", new_topic("match-events"),
+            "--topic-player-live-stats", new_topic("player-live-stats"),
+            "--topic-team-live-stats", new_topic("team-live-stats"), "--topic-dead-letters", new_topic("dead-letters")]
+    replay = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and replay.poll() is None and time.monotonic() < deadline:
+        workers = {pid for pid in descendants(replay.pid, children_by_parent())
+                   if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")}
+        time.sleep(0.02)
+    assert len(workers) == 2, "the replay did not start its two workers"
+    replay.kill()  # SIGKILL: nothing of the replay's own runs any more
+    replay.wait()
+    deadline = time.monotonic() + 20
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)], "workers outlived their replay"
