@@ -4,7 +4,7 @@ the sources' freshness every DBT_FRESHNESS_EVERY_CYCLES cycles into streaming.so
 stops cleanly on SIGTERM or SIGINT.
 
 The scoreboard does not wait for a cycle: the landing job notifies each landed batch (streaming/notify.py),
-and the loop builds FAST_MODELS at once, in its own process with dbt's Python API on the project parsed
+and the loop builds the models tagged fast (the scoreboard and the table it reads) at once, in its own process with dbt's Python API on the project parsed
 once (about half a second, where a `dbt` command spends seconds starting and parsing). The cycles, in a
 thread of their own, build every other live model meanwhile."""
 
@@ -30,8 +30,12 @@ from stack import envfile
 from streaming import notify
 
 ROOT = Path(__file__).resolve().parents[1]
-# The marts that change while matches are played, as selectors.yml defines them (`dbt ls --selector live`).
-LIVE_SELECTOR = "live"
+# The marts that change while matches are played, as selectors.yml defines them (`dbt ls --selector live`),
+# built in two lanes that never build one model both: each cycle builds CYCLE_SELECTION, the fast lane
+# FAST_SELECTION (dbt ignores --exclude beside --selector, hence a selector of its own for the cycles).
+CYCLE_SELECTION = ("--selector", "live_cycle")
+FAST_TAG = "fast"
+FAST_SELECTION = ("--select", f"tag:{FAST_TAG}")
 # Where each freshness check is recorded, in schema streaming (behind STREAMING_TABLE_PREFIX, like the
 # tables it checks): one row per source table with a freshness rule, the newest check only.
 FRESHNESS_TABLE = "source_freshness"
@@ -104,9 +108,8 @@ def dbt_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("dbt")), *args]
 
 
-# The models a goal must reach within seconds, built as soon as a batch of their source lands, and the
-# landing queries (notification payloads) whose batches they read.
-FAST_MODELS = ("int_match_results", "scoreboard")
+# The landing queries (notification payloads) whose batches the fast models (tagged fast: the ones a goal
+# must reach within seconds) read; the fast lane builds them as soon as one of those batches lands.
 FAST_SOURCES = frozenset({"land-live_matches"})
 # How long the loop waits before listening again when it could not (PostgreSQL restarting).
 LISTEN_RETRY_SECONDS = 5.0
@@ -117,12 +120,12 @@ FAST_TARGET_PATH = "target/fast"
 def live_build(*extra: str) -> list[str]:
     """The loop's `dbt build` of the live selector but the fast models, which the fast lane builds (extra:
     more dbt options, e.g. --vars)."""
-    return dbt_command("build", "--quiet", "--selector", LIVE_SELECTOR, "--exclude", *FAST_MODELS, *extra)
+    return dbt_command("build", "--quiet", *CYCLE_SELECTION, *extra)
 
 
 class FastLane:
-    """Builds FAST_MODELS (and their data tests) in this process: dbt parses the project once, then each
-    build takes the parsed manifest. Not thread-safe: one caller."""
+    """Builds the fast models (FAST_SELECTION, and their data tests) in this process: dbt parses the project
+    once, then each build takes the parsed manifest. Not thread-safe: one caller."""
 
     def __init__(self) -> None:
         from dbt.cli.main import dbtRunner
@@ -132,26 +135,28 @@ class FastLane:
         if not parsed.success:
             raise TransformLoopError(f"dbt could not parse the project: {parsed.exception}")
         self.runner = dbtRunner(manifest=parsed.result)
+        self.models = ", ".join(sorted(node.name for node in parsed.result.nodes.values()
+                                       if node.resource_type == "model" and FAST_TAG in node.tags))
         self.durations: list[float] = []
 
     def build(self) -> bool:
         started = time.monotonic()
         try:
-            done = self.runner.invoke(["build", *self.options, "--select", *FAST_MODELS, "--exclude", "resource_type:unit_test"])
+            done = self.runner.invoke(["build", *self.options, *FAST_SELECTION, "--exclude", "resource_type:unit_test"])
             ok = done.success
         except Exception as error:  # noqa: BLE001 - a failed build (database restarting) is retried on the next batch
-            log.error("the fast build of %s failed: %s", ", ".join(FAST_MODELS), error)
+            log.error("the fast build of %s failed: %s", self.models, error)
             return False
         self.durations.append(time.monotonic() - started)
         if not ok:
-            log.error("the fast build of %s failed: %s", ", ".join(FAST_MODELS), done.exception or "a model or test failed")
+            log.error("the fast build of %s failed: %s", self.models, done.exception or "a model or test failed")
         return ok
 
     def summary(self) -> str | None:
         """What the fast builds did since the last summary, for the cycle's log line."""
         if not self.durations:
             return None
-        line = f"{', '.join(FAST_MODELS)} built {len(self.durations)} times, median {statistics.median(self.durations):.2f} s"
+        line = f"{self.models} built {len(self.durations)} times, median {statistics.median(self.durations):.2f} s"
         self.durations = []
         return line
 

@@ -126,3 +126,30 @@ def _connect():
     conn = connect()
     conn.autocommit = False
     return conn
+
+
+def _models(tmp_path: Path, *selection: str) -> set[str]:
+    """The models `dbt ls` selects with these arguments."""
+    from dbt_project.transform_loop import dbt_command
+
+    env = {**os.environ, "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
+    done = subprocess.run(dbt_command("ls", "--quiet", "--resource-type", "model", "--output", "name",
+                                      "--target-path", str(tmp_path / "target"), *selection),
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return set(done.stdout.split())
+
+
+def test_the_cycles_and_the_fast_lane_never_build_one_model_both(tmp_path):
+    """Both lanes run at once; two delete+insert builds of one incremental model at once both insert its
+    rows (each deletes only the rows committed before it began), which showed as every match twice in the
+    scoreboard. The rule: the fast lane builds the scoreboard and the table it reads, int_match_results;
+    each cycle builds every other model of the live selection."""
+    from dbt_project.transform_loop import CYCLE_SELECTION, FAST_SELECTION
+
+    live = _models(tmp_path, "--selector", "live")
+    cycle = _models(tmp_path, *CYCLE_SELECTION)
+    fast = _models(tmp_path, *FAST_SELECTION)
+    assert fast == {"int_match_results", "scoreboard"}
+    assert not cycle & fast, f"built by both lanes: {sorted(cycle & fast)}"
+    assert cycle | fast == live
