@@ -128,6 +128,47 @@ def _connect():
     return conn
 
 
+def _tests_run(target: Path) -> int:
+    """How many data tests dbt's last invocation with this target path ran (its run_results.json)."""
+    import json
+
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return sum(1 for result in results if result["unique_id"].startswith("test."))
+
+
+def test_the_fast_lane_tests_its_models_with_its_first_build_then_once_per_interval(pg_conn, dbt_seeds, tmp_path, monkeypatch):
+    """A goal's build runs the models only; the data tests on them run with the first build, then when the
+    interval has passed since the last build whose tests passed. The first 500 messages of Portugal-Spain (7576)."""
+    from dbt_project.transform_loop import FastLane
+    from ingest.providers.statsbomb.files import find_matches, load_match
+    from ingest.replay import matchday_timeline
+    from tests.dbt_run import dbt
+
+    prefix = f"f{uuid.uuid4().hex[:8]}_"
+    match = [load_match(f) for f in find_matches([BUNDLED], match_ids={"7576"})]
+    messages = list(matchday_timeline(match, datetime(2026, 1, 1, 15, tzinfo=timezone.utc)))
+    create_tables(pg_conn, prefix)
+    try:
+        land(pg_conn, prefix, ((m.contract, m.value) for m in messages[:500]))
+        # What the loop's first build made for the fast models and their tests: the models, those built on
+        # them (relationships tests read some) and everything these read.
+        dbt(prefix, "run", "--quiet", "--select", "@tag:fast", "--exclude", "resource_type:seed")
+        monkeypatch.setenv("STREAMING_TABLE_PREFIX", prefix)
+        monkeypatch.setenv("DBT_PROFILES_DIR", str(ROOT / "dbt_project"))
+        target = tmp_path / "fast"
+        lane = FastLane(tests_every=3600, target_path=str(target))
+        assert lane.build()
+        first = _tests_run(target)
+        assert first >= 2  # at least the scoreboard's unique and not_null tests of match_id (marts.yml)
+        assert lane.build()
+        assert _tests_run(target) == 0
+        lane.tests_every = 0  # the interval has passed
+        assert lane.build()
+        assert _tests_run(target) == first
+    finally:
+        drop_built(pg_conn, prefix, ALL_MARTS)
+
+
 def _models(tmp_path: Path, *selection: str) -> set[str]:
     """The models `dbt ls` selects with these arguments."""
     from dbt_project.transform_loop import dbt_command
