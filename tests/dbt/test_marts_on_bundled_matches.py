@@ -174,6 +174,27 @@ def test_pressing_and_ppda_per_team_equal_statsbombs_raw_counts(landed):
     assert float(ppda["Spain"]) == round(portugal["passes"] / spain["defensive"], 2)
 
 
+def test_each_teams_saves_equal_the_opponents_saved_shots_in_statsbombs_events(landed):
+    """FPL's saves (int_fantasy_actions, credited to the goalkeeper on the pitch): per team of every bundled
+    match, the opponent's shots of periods 1-4 (a shoot-out is not play) whose StatsBomb outcome is Saved or
+    Saved to Post (on target, kept out: spec.py's SAVED), penalties in play included."""
+    conn, prefix = landed
+    expected = {}
+    for path in (BUNDLED / "events").glob("*.json.gz"):
+        events = json.loads(gzip.decompress(path.read_bytes()))
+        teams = {event["team"]["name"] for event in events if "team" in event}
+        for team in teams:
+            expected[(f"statsbomb:{path.name.split('.')[0]}", team)] = sum(
+                1 for event in events
+                if event["type"]["name"] == "Shot" and event["period"] <= 4 and event["team"]["name"] != team
+                and event["shot"]["outcome"]["name"] in ("Saved", "Saved to Post"))
+    with conn.cursor() as cursor:
+        cursor.execute(f"select match_id, team, sum(saves) from staging.{prefix}int_fantasy_actions group by match_id, team")
+        built = {(match_id, team): int(saves) for match_id, team, saves in cursor.fetchall()}
+    assert sum(expected.values()) > 20  # enough saves to tell a rule from a coincidence
+    assert built == expected
+
+
 def test_match_ratings_follow_the_bonus_points_and_crown_ronaldos_hat_trick(landed):
     """The rating rule (marts.yml): 6.0 + BPS / 10 between 3 and 10, none under 10 minutes; in
     Portugal 3-3 Spain, Cristiano Ronaldo's hat-trick is the match's best rating."""

@@ -60,7 +60,19 @@ conceded as (
 ),
 
 -- Shots on target of the opponents that did not go in, credited to the goalkeeper on the
--- pitch at the time.
+-- pitch at the time. Taken out of the events once: joined to them directly, PostgreSQL scanned all
+-- the changed matches' events again for every goalkeeper (6 of 8 s for 64 matches).
+saved_shots as materialized (
+    select
+        e.match_id,
+        e.team_side,
+        e.sequence,
+        e.event_id,
+        e.event_type
+    from events as e
+    where e.event_type in ('SHOT', 'PENALTY_MISSED') and e.outcome = 'SAVED'
+),
+
 saves as (
     select
         a.match_id,
@@ -68,12 +80,10 @@ saves as (
         count(e.event_id) filter (where e.event_type in ('SHOT', 'PENALTY_MISSED')) as saves,
         count(e.event_id) filter (where e.event_type = 'PENALTY_MISSED') as penalties_saved
     from appearances as a
-    left join events as e
+    left join saved_shots as e
         on
             a.match_id = e.match_id
             and a.team_side != e.team_side
-            and e.event_type in ('SHOT', 'PENALTY_MISSED')
-            and e.outcome = 'SAVED'
             and a.on_sequence < e.sequence
             and a.last_sequence_on_pitch > e.sequence
     where a.position = 'GKP'
