@@ -89,13 +89,21 @@ def _render_config(settings: KafkaSettings) -> Path:
     return config
 
 
+def cluster_id() -> str:
+    """A new KRaft cluster id: a random UUID in URL-safe base64, as `kafka-storage random-uuid` makes it,
+    which draws again when the id starts with "-" (one in 64): the storage tool would read it as an option."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate
+
+
 def _format_storage(config: Path) -> None:
     """Format the KRaft log directory once; a formatted directory keeps its cluster id."""
     if (KAFKA_DIR / "data" / "meta.properties").exists():
         return
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     run_checked([java(), "-cp", _classpath(), f"-Dlog4j2.configurationFile={CONF_DIR / 'kafka-log4j2.properties'}",
-                 "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)], "Formatting Kafka's storage failed")
+                 "kafka.tools.StorageTool", "format", "-t", cluster_id(), "-c", str(config)], "Formatting Kafka's storage failed")
 
 
 def start(settings: KafkaSettings) -> str:
