@@ -4,8 +4,9 @@ the sources' freshness every DBT_FRESHNESS_EVERY_CYCLES cycles into streaming.so
 stops cleanly on SIGTERM or SIGINT.
 
 The scoreboard does not wait for a cycle: the landing job notifies each landed batch (streaming/notify.py),
-and the loop builds the models tagged fast (the scoreboard and the table it reads) at once, in its own process with dbt's Python API on the project parsed
-once (about half a second, where a `dbt` command spends seconds starting and parsing). The cycles, in a
+and the loop builds the models tagged fast (the scoreboard and the table it reads) at once, in its own
+process with dbt's Python API on the project parsed once (about half a second, where a `dbt` command
+spends seconds starting and parsing). The cycles, in a
 thread of their own, build every other live model meanwhile."""
 
 from __future__ import annotations

@@ -66,8 +66,4 @@ def with_match_date(rows: pa.Table) -> pa.Table:
 
 def unique(rows: pa.Table, key: tuple[str, ...]) -> bool:
     """Whether no two rows share `key` (a provider's repeat in a batch is the exception)."""
-    if rows.num_rows < 2:
-        return True
-    if len(key) == 1:
-        return pc.count_distinct(rows[key[0]], mode="all").as_py() == rows.num_rows
     return rows.group_by(list(key), use_threads=False).aggregate([]).num_rows == rows.num_rows

@@ -77,7 +77,7 @@ saves as (
     select
         a.match_id,
         a.player_id,
-        count(e.event_id) filter (where e.event_type in ('SHOT', 'PENALTY_MISSED')) as saves,
+        count(e.event_id) as saves,
         count(e.event_id) filter (where e.event_type = 'PENALTY_MISSED') as penalties_saved
     from appearances as a
     left join saved_shots as e
