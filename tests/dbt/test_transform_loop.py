@@ -113,6 +113,55 @@ def test_a_landed_goal_reaches_the_scoreboard_without_waiting_for_the_next_cycle
                 cursor.execute(f"drop table if exists streaming.{prefix}{table}")
 
 
+def test_a_stop_sent_to_the_loops_process_group_during_a_cycle_is_a_stop_not_a_failure(pg_conn, dbt_seeds, tmp_path):
+    # make down and the benchmark stop the loop with SIGTERM to its process group, which stops the cycle's
+    # dbt build too: the loop says so and exits 0, rather than logging a failed cycle with empty output.
+    from ingest.providers.statsbomb.files import find_matches, load_match
+    from ingest.replay import matchday_timeline
+
+    prefix = f"s{uuid.uuid4().hex[:8]}_"
+    match = [load_match(f) for f in find_matches([BUNDLED], match_ids={"7576"})]
+    messages = list(matchday_timeline(match, datetime(2026, 1, 1, 15, tzinfo=timezone.utc)))
+    create_tables(pg_conn, prefix)
+    with pg_conn.cursor() as cursor:
+        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
+    log = tmp_path / "transform_loop.log"
+    loop = None
+    try:
+        land(pg_conn, prefix, ((m.contract, m.value) for m in messages))
+        env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project"),
+               "DBT_LOOP_INTERVAL": "3600", "DBT_FRESHNESS_EVERY_CYCLES": "1000"}
+        with log.open("w") as out:
+            loop = subprocess.Popen([sys.executable, "-m", "dbt_project.transform_loop"], cwd=ROOT, env=env,
+                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        _wait_for("the first cycle's dbt build", lambda: _cycle_build(loop.pid), 900, loop, log)
+        os.killpg(loop.pid, signal.SIGTERM)
+        assert loop.wait(timeout=120) == 0, log.read_text()[-2000:]
+        text = log.read_text()
+        assert "cycle 1 stopped with the loop" in text, text[-2000:]
+        assert "failed" not in text, text[-2000:]
+    finally:
+        if loop is not None and loop.poll() is None:
+            os.killpg(loop.pid, signal.SIGKILL)
+            loop.wait()
+        drop_built(pg_conn, prefix, ALL_MARTS)
+        with pg_conn.cursor() as cursor:
+            for table in ("landed_batches", "source_freshness"):
+                cursor.execute(f"drop table if exists streaming.{prefix}{table}")
+
+
+def _cycle_build(loop_pid: int) -> bool:
+    """Whether a child of the loop is a cycle's dbt build (its command line names the cycles' selector)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == loop_pid and b"live_cycle" in (stat.parent / "cmdline").read_bytes():
+                return True
+        except (OSError, ValueError, IndexError):
+            continue
+    return False
+
+
 def _columns(pg_conn, table: str) -> list[str]:
     with pg_conn.cursor() as cursor:
         cursor.execute("select column_name from information_schema.columns where table_schema = 'streaming'"
