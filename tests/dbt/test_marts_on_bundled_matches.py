@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import math
 import os
 import uuid
 from datetime import datetime, timezone
@@ -224,6 +225,36 @@ def test_the_winner_has_probability_one_at_the_final_whistle(landed):
                "statsbomb:3942228": 1, "statsbomb:3943077": 0}
     for match_id, outcome in winners.items():
         assert last[match_id][outcome] == pytest.approx(1.0, abs=1e-9), match_id
+
+
+def test_the_outcome_probabilities_are_the_poisson_score_grid_of_the_goals_left(landed):
+    # The rule: the goals each side scores in the time left are independent Poisson counts with the
+    # mart's own expectations (expected final score - score), truncated at the seed's max_goals; a home
+    # win is every (i, j) of that grid with home_score + i > away_score + j, and so on; the three sums
+    # are normalised. Worked out here over the whole grid, for every minute of the six matches.
+    conn, prefix = landed
+    fitted = {row["parameter"]: float(row["value"]) for row in
+              csv.DictReader((ROOT / "dbt_project" / "seeds" / "win_probability_parameters.csv").open())}
+    top = int(fitted["max_goals"])
+    with conn.cursor() as cursor:
+        cursor.execute(f"select home_score, away_score, expected_home_goals - home_score, expected_away_goals - away_score,"
+                       f" p_home, p_draw, p_away from marts.{prefix}win_probability")
+        rows = cursor.fetchall()
+    assert len(rows) > 500
+    for home_score, away_score, home_left, away_left, *probabilities in rows:
+        home = [_poisson(home_left, goals) for goals in range(top + 1)]
+        away = [_poisson(away_left, goals) for goals in range(top + 1)]
+        sums = [0.0, 0.0, 0.0]
+        for i, p_i in enumerate(home):
+            for j, p_j in enumerate(away):
+                difference = home_score + i - away_score - j
+                sums[0 if difference > 0 else 1 if difference == 0 else 2] += p_i * p_j
+        expected = [part / sum(sums) for part in sums]
+        assert probabilities == pytest.approx(expected, abs=1e-12), (home_score, away_score, home_left, away_left)
+
+
+def _poisson(mean: float, goals: int) -> float:
+    return (1.0 if goals == 0 else 0.0) if mean <= 0 else math.exp(goals * math.log(mean) - mean - math.lgamma(goals + 1))
 
 
 def test_every_mart_column_is_described_in_marts_yml(landed):

@@ -221,6 +221,70 @@ goals_left as (
     from pre_match as pm
 ),
 
+goal_counts as (
+    -- Each count of goals still to come, 0 to max_goals, with its Poisson probability for each
+    -- side, and the home side's lead should it score that many (lead_then).
+    select
+        gl.match_id,
+        gl.minute,
+        gl.max_goals,
+        g.goals,
+        gl.home_score - gl.away_score + g.goals as lead_then,
+        {{ poisson_pmf('gl.home_rate * gl.share_left', 'g.goals') }} as p_home_goals,
+        {{ poisson_pmf('gl.away_rate * gl.share_left', 'g.goals') }} as p_away_goals
+    from goals_left as gl
+    cross join lateral generate_series(0, gl.max_goals) as g (goals)
+),
+
+away_sums as (
+    -- The away side's probabilities summed below, above and over all its counts, each a sum of
+    -- its own terms (no difference of sums, which could fall below 0 by rounding).
+    select
+        match_id,
+        minute,
+        goals,
+        p_away_goals,
+        coalesce(sum(p_away_goals) over (
+            partition by match_id, minute order by goals rows between unbounded preceding and 1 preceding
+        ), 0) as p_away_fewer,
+        coalesce(sum(p_away_goals) over (
+            partition by match_id, minute order by goals rows between 1 following and unbounded following
+        ), 0) as p_away_more,
+        sum(p_away_goals) over (partition by match_id, minute) as p_away_any
+    from goal_counts
+),
+
+outcomes_summed as (
+    -- Home goals i and away goals j end in a home win when lead_then (the score difference + i)
+    -- is above j, a draw when equal, an away win when below: per i, the away side's sum over the
+    -- j below, at and above lead_then, its row found by the lead clamped to 0..max_goals. So
+    -- (max_goals + 1) rows per minute instead of the (max_goals + 1)^2 of the whole score grid.
+    select
+        h.match_id,
+        h.minute,
+        sum(h.p_home_goals * case
+            when h.lead_then < 0 then 0
+            when h.lead_then > h.max_goals then a.p_away_any
+            else a.p_away_fewer
+        end) as p_home_raw,
+        sum(h.p_home_goals * case
+            when h.lead_then between 0 and h.max_goals then a.p_away_goals
+            else 0
+        end) as p_draw_raw,
+        sum(h.p_home_goals * case
+            when h.lead_then < 0 then a.p_away_any
+            when h.lead_then > h.max_goals then 0
+            else a.p_away_more
+        end) as p_away_raw
+    from goal_counts as h
+    inner join away_sums as a
+        on
+            h.match_id = a.match_id
+            and h.minute = a.minute
+            and a.goals = greatest(least(h.lead_then, h.max_goals), 0)
+    group by h.match_id, h.minute
+),
+
 outcomes as (
     select
         gl.match_id,
@@ -233,33 +297,11 @@ outcomes as (
         gl.away_xg,
         gl.home_rate * gl.share_left as home_goals_left,
         gl.away_rate * gl.share_left as away_goals_left,
-        sum(case
-            when gl.home_score + h.goals > gl.away_score + a.goals
-                then
-                    {{ poisson_pmf('gl.home_rate * gl.share_left', 'h.goals') }}
-                    * {{ poisson_pmf('gl.away_rate * gl.share_left', 'a.goals') }}
-            else 0
-        end) as p_home_raw,
-        sum(case
-            when gl.home_score + h.goals = gl.away_score + a.goals
-                then
-                    {{ poisson_pmf('gl.home_rate * gl.share_left', 'h.goals') }}
-                    * {{ poisson_pmf('gl.away_rate * gl.share_left', 'a.goals') }}
-            else 0
-        end) as p_draw_raw,
-        sum(case
-            when gl.home_score + h.goals < gl.away_score + a.goals
-                then
-                    {{ poisson_pmf('gl.home_rate * gl.share_left', 'h.goals') }}
-                    * {{ poisson_pmf('gl.away_rate * gl.share_left', 'a.goals') }}
-            else 0
-        end) as p_away_raw
+        os.p_home_raw,
+        os.p_draw_raw,
+        os.p_away_raw
     from goals_left as gl
-    cross join lateral generate_series(0, gl.max_goals) as h (goals)
-    cross join lateral generate_series(0, gl.max_goals) as a (goals)
-    group by
-        gl.match_id, gl.minute, gl.home_score, gl.away_score, gl.home_sent_off, gl.away_sent_off, gl.home_xg,
-        gl.away_xg, home_goals_left, away_goals_left
+    inner join outcomes_summed as os on gl.match_id = os.match_id and gl.minute = os.minute
 )
 
 select
