@@ -55,28 +55,17 @@ def _wait_for(what, condition, timeout: float, loop: subprocess.Popen, log: Path
 
 
 def test_a_landed_goal_reaches_the_scoreboard_without_waiting_for_the_next_cycle(pg_conn, dbt_seeds, tmp_path):
-    from ingest.providers.statsbomb.files import find_matches, load_match
-    from ingest.replay import matchday_timeline
-
     prefix = f"l{uuid.uuid4().hex[:8]}_"
-    match = [load_match(f) for f in find_matches([BUNDLED], match_ids={"7576"})]
-    messages = list(matchday_timeline(match, datetime(2026, 1, 1, 15, tzinfo=timezone.utc)))
+    messages = _portugal_spain()
     goal = next(i for i, m in enumerate(messages)
                 if m.contract == "live-matches" and (m.value["home_score"] or 0) + (m.value["away_score"] or 0) > 0)
     snapshot = messages[goal].value
     match_id = snapshot["match_id"]
-    create_tables(pg_conn, prefix)
-    with pg_conn.cursor() as cursor:
-        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
     log = tmp_path / "transform_loop.log"
     loop = None
     try:
-        land(pg_conn, prefix, ((m.contract, m.value) for m in messages[:goal]))
-        env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project"),
-               "DBT_LOOP_INTERVAL": "3600", "DBT_FRESHNESS_EVERY_CYCLES": "1000"}
-        with log.open("w") as out:
-            loop = subprocess.Popen([sys.executable, "-m", "dbt_project.transform_loop"], cwd=ROOT, env=env,
-                                    stdout=out, stderr=subprocess.STDOUT)
+        _land(pg_conn, prefix, messages[:goal])
+        loop = _start_loop(prefix, log)
         _wait_for("the first cycle", lambda: "cycle 1 built the live marts" in log.read_text(), 900, loop, log)
         assert _wait_for("the scoreboard before the goal", lambda: _scoreboard(pg_conn, prefix, match_id), 60, loop, log) \
             == ("Portugal", "Spain", 0, 0)
@@ -107,33 +96,18 @@ def test_a_landed_goal_reaches_the_scoreboard_without_waiting_for_the_next_cycle
         if loop is not None and loop.poll() is None:
             loop.kill()
             loop.wait()
-        drop_built(pg_conn, prefix, ALL_MARTS)
-        with pg_conn.cursor() as cursor:
-            for table in ("landed_batches", "source_freshness"):
-                cursor.execute(f"drop table if exists streaming.{prefix}{table}")
+        _drop(pg_conn, prefix)
 
 
 def test_a_stop_sent_to_the_loops_process_group_during_a_cycle_is_a_stop_not_a_failure(pg_conn, dbt_seeds, tmp_path):
     # make down and the benchmark stop the loop with SIGTERM to its process group, which stops the cycle's
     # dbt build too: the loop says so and exits 0, rather than logging a failed cycle with empty output.
-    from ingest.providers.statsbomb.files import find_matches, load_match
-    from ingest.replay import matchday_timeline
-
     prefix = f"s{uuid.uuid4().hex[:8]}_"
-    match = [load_match(f) for f in find_matches([BUNDLED], match_ids={"7576"})]
-    messages = list(matchday_timeline(match, datetime(2026, 1, 1, 15, tzinfo=timezone.utc)))
-    create_tables(pg_conn, prefix)
-    with pg_conn.cursor() as cursor:
-        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
     log = tmp_path / "transform_loop.log"
     loop = None
     try:
-        land(pg_conn, prefix, ((m.contract, m.value) for m in messages))
-        env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project"),
-               "DBT_LOOP_INTERVAL": "3600", "DBT_FRESHNESS_EVERY_CYCLES": "1000"}
-        with log.open("w") as out:
-            loop = subprocess.Popen([sys.executable, "-m", "dbt_project.transform_loop"], cwd=ROOT, env=env,
-                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        _land(pg_conn, prefix, _portugal_spain())
+        loop = _start_loop(prefix, log, start_new_session=True)
         _wait_for("the first cycle's dbt build", lambda: _cycle_build(loop.pid), 900, loop, log)
         os.killpg(loop.pid, signal.SIGTERM)
         assert loop.wait(timeout=120) == 0, log.read_text()[-2000:]
@@ -144,10 +118,40 @@ def test_a_stop_sent_to_the_loops_process_group_during_a_cycle_is_a_stop_not_a_f
         if loop is not None and loop.poll() is None:
             os.killpg(loop.pid, signal.SIGKILL)
             loop.wait()
-        drop_built(pg_conn, prefix, ALL_MARTS)
-        with pg_conn.cursor() as cursor:
-            for table in ("landed_batches", "source_freshness"):
-                cursor.execute(f"drop table if exists streaming.{prefix}{table}")
+        _drop(pg_conn, prefix)
+
+
+def _portugal_spain() -> list:
+    """The replay's messages of the real match 7576, Portugal - Spain."""
+    from ingest.providers.statsbomb.files import find_matches, load_match
+    from ingest.replay import matchday_timeline
+
+    match = [load_match(f) for f in find_matches([BUNDLED], match_ids={"7576"})]
+    return list(matchday_timeline(match, datetime(2026, 1, 1, 15, tzinfo=timezone.utc)))
+
+
+def _land(pg_conn, prefix: str, messages: list) -> None:
+    """Tables of this test (the landing job's batches among them) holding `messages`."""
+    create_tables(pg_conn, prefix)
+    with pg_conn.cursor() as cursor:
+        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
+    land(pg_conn, prefix, ((m.contract, m.value) for m in messages))
+
+
+def _start_loop(prefix: str, log: Path, **popen) -> subprocess.Popen:
+    """The loop on the tables of `prefix`, its next cycle an hour after the first, logging to `log`."""
+    env = {**os.environ, "STREAMING_TABLE_PREFIX": prefix, "DBT_PROFILES_DIR": str(ROOT / "dbt_project"),
+           "DBT_LOOP_INTERVAL": "3600", "DBT_FRESHNESS_EVERY_CYCLES": "1000"}
+    with log.open("w") as out:
+        return subprocess.Popen([sys.executable, "-m", "dbt_project.transform_loop"], cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, **popen)
+
+
+def _drop(pg_conn, prefix: str) -> None:
+    drop_built(pg_conn, prefix, ALL_MARTS)
+    with pg_conn.cursor() as cursor:
+        for table in ("landed_batches", "source_freshness"):
+            cursor.execute(f"drop table if exists streaming.{prefix}{table}")
 
 
 def _cycle_build(loop_pid: int) -> bool:
