@@ -227,12 +227,18 @@ class LandedBatches:
         self.conn = None
 
 
-def run_cycle(env: dict[str, str]) -> tuple[bool, float, str]:
-    """One `dbt build` of the live marts but the fast ones; (succeeded, seconds, dbt's last lines)."""
+def run_cycle(env: dict[str, str]) -> tuple[int, float, str]:
+    """One `dbt build` of the live marts but the fast ones; (dbt's exit status, negative when a signal
+    stopped it; seconds; dbt's last lines)."""
     started = time.monotonic()
     done = subprocess.run(live_build(),
                           cwd=ROOT, env=env, capture_output=True, text=True)
-    return done.returncode == 0, time.monotonic() - started, (done.stdout + done.stderr).strip()[-600:]
+    return done.returncode, time.monotonic() - started, (done.stdout + done.stderr).strip()[-600:]
+
+
+# How long a cycle whose dbt a signal stopped waits for the loop's own stop: the signal reaches dbt and the
+# loop at once, but only the loop's main thread runs its handler, which may come a little later.
+STOP_GRACE_SECONDS = 5.0
 
 
 def freshness_due(cycle: int, every: int) -> bool:
@@ -389,9 +395,10 @@ def run_cycles(env: dict[str, str], interval: float, busy_share: float, freshnes
     cycle = 0
     while not stop.is_set():
         cycle += 1
-        ok, seconds, output = run_cycle(env)
+        status, seconds, output = run_cycle(env)
+        ok = status == 0
         meanwhile = fast.summary()
-        if not ok and stop.is_set():
+        if not ok and (stop.is_set() or (status < 0 and stop.wait(STOP_GRACE_SECONDS))):
             # dbt stopped with the loop (the signal went to the whole process group): not a failure.
             log.info("cycle %d stopped with the loop after %.1f s", cycle, seconds)
             break

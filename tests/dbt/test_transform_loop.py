@@ -102,13 +102,17 @@ def test_a_landed_goal_reaches_the_scoreboard_without_waiting_for_the_next_cycle
 def test_a_stop_sent_to_the_loops_process_group_during_a_cycle_is_a_stop_not_a_failure(pg_conn, dbt_seeds, tmp_path):
     # make down and the benchmark stop the loop with SIGTERM to its process group, which stops the cycle's
     # dbt build too: the loop says so and exits 0, rather than logging a failed cycle with empty output.
+    # dbt may be gone before the loop's main thread has run its handler (seen under load): here it is,
+    # by a second.
     prefix = f"s{uuid.uuid4().hex[:8]}_"
     log = tmp_path / "transform_loop.log"
     loop = None
     try:
         _land(pg_conn, prefix, _portugal_spain())
         loop = _start_loop(prefix, log, start_new_session=True)
-        _wait_for("the first cycle's dbt build", lambda: _cycle_build(loop.pid), 900, loop, log)
+        dbt = _wait_for("the first cycle's dbt build", lambda: _cycle_build(loop.pid), 900, loop, log)
+        os.kill(dbt, signal.SIGTERM)
+        time.sleep(1)
         os.killpg(loop.pid, signal.SIGTERM)
         assert loop.wait(timeout=120) == 0, log.read_text()[-2000:]
         text = log.read_text()
@@ -154,16 +158,17 @@ def _drop(pg_conn, prefix: str) -> None:
             cursor.execute(f"drop table if exists streaming.{prefix}{table}")
 
 
-def _cycle_build(loop_pid: int) -> bool:
-    """Whether a child of the loop is a cycle's dbt build (its command line names the cycles' selector)."""
+def _cycle_build(loop_pid: int) -> int | None:
+    """The pid of the loop's child running a cycle's dbt build (its command line names the cycles'
+    selector), if one runs."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
             if parent == loop_pid and b"live_cycle" in (stat.parent / "cmdline").read_bytes():
-                return True
+                return int(stat.parent.name)
         except (OSError, ValueError, IndexError):
             continue
-    return False
+    return None
 
 
 def _columns(pg_conn, table: str) -> list[str]:
