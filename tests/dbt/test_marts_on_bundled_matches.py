@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import math
 import os
 import uuid
 from datetime import datetime, timezone
@@ -17,6 +16,7 @@ import pytest
 import yaml
 
 from dbt_project.evaluate.landing import create_tables, land
+from dbt_project.fitting.win_probability import poisson_pmf
 from tests.dbt_run import dbt, drop_built
 from dbt_project.live_marts import MARTS_YML, live_marts
 
@@ -242,8 +242,8 @@ def test_the_outcome_probabilities_are_the_poisson_score_grid_of_the_goals_left(
         rows = cursor.fetchall()
     assert len(rows) > 500
     for home_score, away_score, home_left, away_left, *probabilities in rows:
-        home = [_poisson(home_left, goals) for goals in range(top + 1)]
-        away = [_poisson(away_left, goals) for goals in range(top + 1)]
+        home = [poisson_pmf(home_left, goals) for goals in range(top + 1)]
+        away = [poisson_pmf(away_left, goals) for goals in range(top + 1)]
         sums = [0.0, 0.0, 0.0]
         for i, p_i in enumerate(home):
             for j, p_j in enumerate(away):
@@ -251,10 +251,6 @@ def test_the_outcome_probabilities_are_the_poisson_score_grid_of_the_goals_left(
                 sums[0 if difference > 0 else 1 if difference == 0 else 2] += p_i * p_j
         expected = [part / sum(sums) for part in sums]
         assert probabilities == pytest.approx(expected, abs=1e-12), (home_score, away_score, home_left, away_left)
-
-
-def _poisson(mean: float, goals: int) -> float:
-    return (1.0 if goals == 0 else 0.0) if mean <= 0 else math.exp(goals * math.log(mean) - mean - math.lgamma(goals + 1))
 
 
 def test_every_mart_column_is_described_in_marts_yml(landed):
