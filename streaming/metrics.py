@@ -1,4 +1,11 @@
-"""A StreamingQueryListener that writes each micro-batch's progress to streaming.pipeline_metrics."""
+"""A StreamingQueryListener that writes each micro-batch's progress to streaming.pipeline_metrics.
+
+PySpark's listener bridge builds a Python copy of every progress event field by field, a call to the
+JVM for each (its sources, durations and state operators' metrics: dozens of calls per event, on the
+driver that also runs the landing batches). This listener takes each progress as the JVM's JSON
+instead: one call per event. It does so through PySpark's own hook for a listener's JVM side
+(`_jlistener`, private: pyspark's version is pinned in requirements.txt, and
+tests/streaming/test_landing_e2e.py checks a row for every landed batch)."""
 
 from __future__ import annotations
 
@@ -46,10 +53,43 @@ def _finite(value):
     return value if isinstance(value, (int, float)) and value == value and abs(value) != float("inf") else None
 
 
+class _ProgressAsJson:
+    """The JVM's side of MetricsListener (Py4J implements Spark's Python listener interface with it):
+    hands each progress event on as its JSON text, and nothing of the other events."""
+
+    def __init__(self, record) -> None:
+        self.record = record
+
+    def onQueryStarted(self, jevent) -> None:
+        pass
+
+    def onQueryProgress(self, jevent) -> None:
+        self.record(jevent.progress().json())
+
+    def onQueryIdle(self, jevent) -> None:
+        pass
+
+    def onQueryTerminated(self, jevent) -> None:
+        pass
+
+    class Java:
+        implements = ["org.apache.spark.sql.streaming.PythonStreamingQueryListener"]
+
+
 class MetricsListener(StreamingQueryListener):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.conn = None
+
+    @property
+    def _jlistener(self):
+        """What `spark.streams.addListener` registers in the JVM: PySpark's wrapper around _ProgressAsJson
+        instead of around PySpark's own bridge (see the module's docstring)."""
+        if not hasattr(self, "_jlistener_object"):
+            from pyspark import SparkContext
+
+            self._jlistener_object = SparkContext._jvm.PythonStreamingQueryListenerWrapper(_ProgressAsJson(self.record))
+        return self._jlistener_object
 
     def onQueryStarted(self, event) -> None:
         pass
@@ -61,9 +101,13 @@ class MetricsListener(StreamingQueryListener):
         pass
 
     def onQueryProgress(self, event) -> None:
+        self.record(event.progress.json)
+
+    def record(self, progress_json: str) -> None:
+        """Writes one progress (its JSON text) as a row of pipeline_metrics."""
         # A metrics write must never stop the pipeline: failures are logged, not raised.
         try:
-            row = metrics_row(json.loads(event.progress.json))
+            row = metrics_row(json.loads(progress_json))
             if self.conn is None or self.conn.closed:
                 self.conn = sinks.connect(self.settings.postgres)
                 self.conn.autocommit = True

@@ -22,6 +22,7 @@ def assert_exactly_once(pipeline, expected: Counter) -> None:
 
 def test_every_replayed_event_lands_once_in_postgres_and_parquet(pipeline):
     pipeline.replay(MATCHES[:2])
+    pipeline.env["STREAMING_MAX_OFFSETS_PER_TRIGGER"] = "2500"  # several batches per query (their metrics are checked below)
     pipeline.run_available_now()
     assert_exactly_once(pipeline, source_counts(MATCHES[:2]))
     # The last snapshot of each match carries the official final score.
@@ -36,6 +37,13 @@ def test_every_replayed_event_lands_once_in_postgres_and_parquet(pipeline):
     # Every query reported its progress for the health dashboard.
     names = {r[0] for r in pipeline.rows("SELECT DISTINCT query_name FROM {pipeline_metrics}")}
     assert {"land-match_events", "land-live_matches", "team-momentum-5min"} <= names
+    # One row for each batch a landing query landed (the query is its checkpoint's folder), with Spark's timings.
+    landed = {(checkpoint.rstrip("/").rsplit("/", 1)[-1], batch)
+              for checkpoint, batch in pipeline.rows("SELECT checkpoint, batch_id FROM {landed_batches}")}
+    recorded = set(pipeline.rows("SELECT query_name, batch_id FROM {pipeline_metrics} "
+                                 "WHERE (durations_ms ->> 'addBatch')::int >= 0 AND input_rows >= 0"))
+    landing = {(name, batch) for name, batch in landed if name.startswith("land-")}
+    assert landing and landing <= recorded
     # The log is ours to read: the Python-JVM bridge's per-call chatter stays out of it.
     assert "py4j.clientserver INFO" not in pipeline.log.read_text()
 
