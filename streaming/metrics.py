@@ -4,7 +4,7 @@ PySpark's listener bridge builds a Python copy of every progress event field by 
 JVM for each (its sources, durations and state operators' metrics: dozens of calls per event, on the
 driver that also runs the landing batches). This listener takes each progress as the JVM's JSON
 instead: one call per event. It does so through PySpark's own hook for a listener's JVM side
-(`_jlistener`, private: pyspark's version is pinned in requirements.txt, and
+(`_jlistener`, private: pyspark is pinned in pyproject.toml, and
 tests/streaming/test_landing_e2e.py checks a row for every landed batch)."""
 
 from __future__ import annotations
