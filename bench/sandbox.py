@@ -18,7 +18,7 @@ from bench import ROOT, BenchError
 
 LOGICAL = ("live_matches", "match_events", "player_live_stats", "team_live_stats", "dead_letters")
 QUERIES = ("land-live_matches", "land-match_events", "land-player_live_stats", "land-team_live_stats",
-           "land-dead_letters", "momentum")
+           "land-dead_letters")
 SCHEMAS = ("streaming", "staging", "marts")
 
 

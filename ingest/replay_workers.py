@@ -4,8 +4,8 @@ Each match is replayed whole by one worker with its own idempotent producer, so 
 their order (one key, one partition, one producer). The workers also keep pace: a worker sends a
 message of minute m of play only once every message the others produced before minute
 m - LEAD_MINUTES has been delivered. So in every partition, however the producers' messages
-interleave, none is LEAD_MINUTES + 1 minutes of play older than a message before it: far within a
-landing job's event-time watermark (STREAMING_WATERMARK, 10 minutes by default).
+interleave, none is LEAD_MINUTES + 1 minutes of play older than a message before it: a consumer
+sees the matches' minutes advance together, as on a live matchday.
 """
 
 from __future__ import annotations

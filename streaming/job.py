@@ -1,7 +1,8 @@
 """Wires the Kafka topics to the sinks (streaming/sinks.py) through the transforms
 (streaming/transforms.py): a query per topic validates its messages once and lands them in
-PostgreSQL and Parquet, one lands the producers' dead letters, one computes the 5-minute
-momentum windows; each query has its own checkpoint."""
+PostgreSQL and Parquet (the events' batches count the 5-minute momentum windows too, in
+PostgreSQL: streaming/momentum.py), one lands the producers' dead letters; each query has its
+own checkpoint."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def query_checkpoints(settings: Settings) -> dict[str, str]:
     """Query name -> its checkpoint folder (also its key in `landed_batches`)."""
     root = settings.checkpoint_dir.rstrip("/")
     names = [f"land-{logical}" for logical in settings.topics] + ["land-dead_letters"]
-    return {**{name: f"{root}/{name}" for name in names}, "team-momentum-5min": f"{root}/momentum"}
+    return {name: f"{root}/{name}" for name in names}
 
 
 def repair_checkpoints(spark: SparkSession, settings: Settings) -> list[checkpoints.Repair]:
@@ -141,21 +142,6 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
             .option("checkpointLocation", checkpoint)
             .foreachBatch(sinks.DeadLetterLander(settings, checkpoint)),
             "dead_letter",
-        ).start()
-    )
-    # The windows need state across batches (watermark, dedupe), so they are a query of their own.
-    events = transforms.accepted(
-        transforms.validate(_kafka_stream(spark, settings, [settings.topics["match_events"]]), contracts["match_events"], settings.max_message_bytes)
-    )
-    momentum = transforms.momentum_windows(transforms.dedupe_within_watermark(events, settings.watermark))
-    momentum_checkpoint = paths["team-momentum-5min"]
-    queries.append(
-        trigger(
-            momentum.writeStream.queryName("team-momentum-5min")
-            .outputMode("update")
-            .option("checkpointLocation", momentum_checkpoint)
-            .foreachBatch(sinks.MomentumLander(settings, momentum_checkpoint)),
-            "team_momentum_5min",
         ).start()
     )
     return queries

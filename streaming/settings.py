@@ -21,7 +21,7 @@ TOPICS = {vocabulary.table_of(topic): (vocabulary.topic_setting(topic), topic) f
 
 # The tables the live marts need within seconds of a message: the scoreboard's (built on each landed batch
 # of live_matches) and the events'. Their queries start a micro-batch every STREAMING_TRIGGER_INTERVAL; the
-# other queries (player and team stats, the producers' dead letters, the momentum windows), which only the
+# other queries (player and team stats, the producers' dead letters), which only the
 # loop's cycles read, every STREAMING_SLOW_TRIGGER_INTERVAL, so on two cores their batches do not hold up these.
 FAST_TABLES = ("live_matches", "match_events")
 
@@ -37,7 +37,6 @@ class Settings:
     contracts_dir: Path
     checkpoint_dir: str
     parquet_root: str
-    watermark: str
     starting_offsets: str
     max_offsets_per_trigger: int
     trigger_interval: str
@@ -99,7 +98,6 @@ class Settings:
             parquet_root=(parquet_root := get("STREAMING_PARQUET_ROOT", str(ROOT / ".stack" / "parquet"))),
             silver_root=get("STREAMING_SILVER_ROOT", beside(parquet_root, "silver")),
             gold_root=get("STREAMING_GOLD_ROOT", beside(parquet_root, "gold")),
-            watermark=interval("STREAMING_WATERMARK", "10 minutes"),
             starting_offsets=starting,
             max_offsets_per_trigger=integer("STREAMING_MAX_OFFSETS_PER_TRIGGER", 50000, 1),
             trigger_interval=interval("STREAMING_TRIGGER_INTERVAL", "2 seconds"),
@@ -121,7 +119,7 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def trigger_interval_of(self, table: str) -> str:
-        """How often the query landing `table` (a topic's, dead_letter, team_momentum_5min) starts a micro-batch."""
+        """How often the query landing `table` (a topic's, dead_letter) starts a micro-batch."""
         return self.trigger_interval if table in FAST_TABLES else self.slow_trigger_interval
 
     def table(self, name: str) -> str:

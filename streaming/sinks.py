@@ -17,7 +17,7 @@ import os
 import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -31,14 +31,14 @@ from pyspark.sql import DataFrame
 
 from ingest.errors import PostgresUnreachableError
 
-from . import batches, notify, retry, transforms
+from . import batches, momentum, notify, retry, transforms
 from .errors import PostgresUnavailableError, StreamingError
 from .schemas import Contract
 from .settings import PostgresSettings, Settings
 
 log = logging.getLogger(__name__)
 
-# The cold store's folder (topic=...) of the momentum windows, which come from no topic of their own.
+# The cold store's folder (topic=...) of the momentum windows' updates, which come from no topic of their own.
 MOMENTUM_FOLDER = "team-momentum-5min"
 
 
@@ -51,6 +51,10 @@ class Upsert:
     key: tuple[str, ...]
     update: bool = False  # False: ON CONFLICT DO NOTHING (first copy of a message wins)
     order_by: tuple[str, ...] = ()  # which duplicate of a key inside the batch wins
+    # A statement run in the same transaction on the rows this upsert inserted (their `then_reads`
+    # columns, as the CTE "landed"), e.g. streaming/momentum.py's counts.
+    then: sql.Composable | None = None
+    then_reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,16 +118,22 @@ def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
     # A batch's repeats of a key: the first (by `order`) wins. Without repeats (nearly every batch) the rows
     # go in as they are: sorting a batch of events (tens of MB with their raw JSON) took half the INSERT.
     if batches.unique(upsert.rows, upsert.key):
-        select = sql.SQL("SELECT {cols}, %s FROM {temp}").format(cols=cols, temp=temp)
+        select = sql.SQL("SELECT {cols}, %(batch_id)s FROM {temp}").format(cols=cols, temp=temp)
     else:
-        select = sql.SQL("SELECT DISTINCT ON ({key}) {cols}, %s FROM {temp} ORDER BY {order}").format(
+        select = sql.SQL("SELECT DISTINCT ON ({key}) {cols}, %(batch_id)s FROM {temp} ORDER BY {order}").format(
             key=key, cols=cols, temp=temp, order=order)
+    insert = sql.SQL("INSERT INTO {target} ({cols}, batch_id) {select} ON CONFLICT ({key}) {action}").format(
+        target=target, cols=cols, select=select, key=key, action=action)
+    if upsert.then is None:
+        cursor.execute(insert, {"batch_id": batch_id})
+        return cursor.rowcount
+    # The follow-up reads exactly the rows inserted now (not a repeat the table had), in one statement.
     cursor.execute(
-        sql.SQL("INSERT INTO {target} ({cols}, batch_id) {select} ON CONFLICT ({key}) {action}").format(
-            target=target, cols=cols, select=select, key=key, action=action),
-        (batch_id,),
+        sql.SQL("WITH landed AS ({insert} RETURNING {reads}), followed AS ({then}) SELECT count(*) FROM landed").format(
+            insert=insert, reads=sql.SQL(", ").join(map(sql.Identifier, upsert.then_reads)), then=upsert.then),
+        {"batch_id": batch_id},
     )
-    return cursor.rowcount
+    return cursor.fetchone()[0]
 
 
 def filesystem(root: str) -> tuple[pafs.FileSystem, str]:
@@ -327,15 +337,50 @@ class TopicLander(Sink):
         landed = landed or datetime.now(timezone.utc)
         rows = stamped(rows, landed)
         name = f"{_query_id(batch)}-{batch_id}"
+        counts = self.logical == momentum.COUNTED
+        windows_table = self.settings.table("team_momentum_5min")
 
         def cold() -> None:
             if rows.num_rows:
                 write_parquet(batches.with_match_date(batches.first_per_event(rows)), self.settings.parquet_root, self.topic, name)
+            if counts:
+                windows = self._retried(batch_id, lambda conn: windows_updated(conn, windows_table, batch_id, landed))
+                if windows.num_rows:
+                    write_parquet(windows, self.settings.parquet_root, MOMENTUM_FOLDER, name)
 
         return Landing([
-            Upsert(table=self.settings.table(self.logical), rows=rows, key=("event_id",), order_by=("kafka_partition", "kafka_offset")),
+            accepted_rows(self.settings.table(self.logical), rows, windows_table if counts else None),
             Upsert(table=self.settings.table("dead_letter"), rows=refused, key=("kafka_topic", "partition", "offset")),
         ], landed, cold)
+
+
+def accepted_rows(table: str, rows: pa.Table, windows_table: str | None = None) -> Upsert:
+    """A topic's accepted rows, keyed by event_id, the first copy in Kafka order winning; with
+    `windows_table`, the events this batch inserts are counted in its momentum windows too."""
+    upsert = Upsert(table=table, rows=rows, key=("event_id",), order_by=("kafka_partition", "kafka_offset"))
+    if windows_table is None:
+        return upsert
+    return replace(upsert, then=momentum.count_windows("landed", windows_table), then_reads=momentum.EVENT_COLUMNS)
+
+
+# The columns of a momentum window's cold copy: its row in PostgreSQL, with the batch and the match date.
+WINDOW_SCHEMA = pa.schema([
+    ("match_id", pa.string()), ("team_id", pa.int64()), ("team_name", pa.string()),
+    ("window_start", pa.timestamp("us", tz="UTC")), ("window_end", pa.timestamp("us", tz="UTC")),
+    ("shots", pa.int64()), ("shots_on_target", pa.int64()), ("xg", pa.float64()), ("passes", pa.int64()),
+    ("attacking_actions", pa.int64()), ("landed_at", pa.timestamp("us", tz="UTC")),
+])
+
+
+def windows_updated(conn, table: str, batch_id: int, landed: datetime) -> pa.Table:
+    """The momentum windows a batch of events counted in, as it left them, with `batch_id` and
+    `match_date` (the window's day), for the cold store, where the batch layer takes each window's latest."""
+    with conn, conn.cursor() as cursor:
+        cursor.execute(momentum.updated_by(table), {"batch_id": batch_id, "landed_at": landed})
+        found = cursor.fetchall()
+    rows = pa.Table.from_pylist([dict(zip(WINDOW_SCHEMA.names, row)) for row in found], schema=WINDOW_SCHEMA)
+    rows = rows.append_column("batch_id", pa.array([batch_id] * rows.num_rows, pa.int64()))
+    return rows.append_column("match_date", pc.cast(rows["window_start"], pa.date32()))
 
 
 class DeadLetterLander(Sink):
@@ -346,23 +391,3 @@ class DeadLetterLander(Sink):
             rows = batch.toArrow()
         return Landing([Upsert(table=self.settings.table("dead_letter"), rows=rows, key=("kafka_topic", "partition", "offset"))],
                        landed or datetime.now(timezone.utc))
-
-
-class MomentumLander(Sink):
-    """Upserts the momentum windows a batch updated (their counts so far), and keeps each update in
-    the cold store too (folder topic=team-momentum-5min), where the batch layer takes the latest."""
-
-    def write(self, windows: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
-        rows = windows.toArrow()
-        landed = landed or datetime.now(timezone.utc)
-        rows = stamped(rows, landed)
-        name = f"{_query_id(windows)}-{batch_id}"
-
-        def cold() -> None:
-            if rows.num_rows:
-                copy = rows.append_column("batch_id", pa.array([batch_id] * rows.num_rows, pa.int64()))
-                copy = copy.append_column("match_date", pc.cast(rows["window_start"], pa.date32()))
-                write_parquet(copy, self.settings.parquet_root, MOMENTUM_FOLDER, name)
-
-        return Landing([Upsert(table=self.settings.table("team_momentum_5min"), rows=rows,
-                               key=("match_id", "team_id", "window_start"), update=True)], landed, cold)

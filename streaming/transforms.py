@@ -1,4 +1,4 @@
-"""Pure DataFrame -> DataFrame steps of the landing job: validate against a contract, dedupe, window.
+"""Pure DataFrame -> DataFrame steps of the landing job: validate against a contract, shape for the sinks.
 
 They work on a batch DataFrame and a streaming one alike; the job only wires them to sources
 and sinks. Validation runs in Spark (VARIANT functions) so it scales out with the cluster.
@@ -12,7 +12,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, MapType, StringType, StructType
 
-from ingest import schema_registry, vocabulary
+from ingest import schema_registry
 
 from .schemas import Contract, FieldCheck
 
@@ -334,46 +334,4 @@ def producer_dead_letters(kafka_rows: DataFrame) -> DataFrame:
         F.col("timestamp").alias("kafka_timestamp"),
         F.col("topic").alias("kafka_topic"),
         F.coalesce(_header("producer"), F.lit("unknown producer")).alias("rejected_by"),
-    )
-
-
-def dedupe_within_watermark(rows: DataFrame, watermark: str, event_time: str = "timestamp") -> DataFrame:
-    """Drops repeated provider messages (same event_id) seen within the watermark."""
-    return rows.withWatermark(event_time, watermark).dropDuplicatesWithinWatermark(["event_id"])
-
-
-SHOT_TYPES = ("SHOT", "GOAL", "PENALTY_GOAL", "PENALTY_MISSED")
-ON_BALL_TYPES = ("PASS", "CARRY", "DRIBBLE", *SHOT_TYPES)
-FINAL_THIRD = 200 / 3  # location_x is percent of the pitch length, in attack direction
-
-
-def momentum_windows(events: DataFrame, width: str = "5 minutes") -> DataFrame:
-    """Per match, team and tumbling window of event time: shots, shots on target, xG, passes
-    and attacking actions (on-ball actions in the final third). Shoot-outs are not play."""
-    in_play = events.where(F.col("team_id").isNotNull() & (F.col("period") < 5))
-    is_shot = F.col("event_type").isin(*SHOT_TYPES)
-    on_target = F.col("event_type").isin("GOAL", "PENALTY_GOAL") | (is_shot & F.col("outcome").isin(*vocabulary.SHOT_ON_TARGET))
-    attacking = F.col("event_type").isin(*ON_BALL_TYPES) & (F.col("location_x") >= FINAL_THIRD)
-    return (
-        in_play.groupBy(F.window("timestamp", width).alias("window"), "match_id", "team_id")
-        .agg(
-            F.max("team_name").alias("team_name"),
-            F.count_if(is_shot).alias("shots"),
-            F.count_if(on_target).alias("shots_on_target"),
-            F.coalesce(F.sum(F.when(is_shot, F.col("xg"))), F.lit(0.0)).alias("xg"),
-            F.count_if(F.col("event_type") == "PASS").alias("passes"),
-            F.count_if(attacking).alias("attacking_actions"),
-        )
-        .select(
-            "match_id",
-            "team_id",
-            "team_name",
-            F.col("window.start").alias("window_start"),
-            F.col("window.end").alias("window_end"),
-            "shots",
-            "shots_on_target",
-            "xg",
-            "passes",
-            "attacking_actions",
-        )
     )

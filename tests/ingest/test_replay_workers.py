@@ -76,8 +76,8 @@ def test_two_workers_send_every_message_once_each_match_in_order_and_keep_pace(k
             for match_id, sequences in seen.items():  # each match's messages in their order
                 assert sequences == sorted(sequences), (contract, match_id)
     # The workers keep pace (ingest.replay_workers): a message is less than LEAD_MINUTES + 1 minutes of
-    # play behind any message before it in its partition, less than STREAMING_WATERMARK's default.
-    assert lag < (LEAD_MINUTES + 1) * 60 < 10 * 60
+    # play behind any message before it in its partition.
+    assert lag < (LEAD_MINUTES + 1) * 60
 
 
 @pytest.mark.integration

@@ -10,7 +10,7 @@ def test_env_file_fills_unset_variables_and_the_shell_wins(tmp_path):
     (tmp_path / ".env").write_text(
         "# a comment=not a setting\n"
         "KAFKA_BOOTSTRAP_SERVERS=localhost:19092\n"
-        'STREAMING_WATERMARK="10 minutes"\n'
+        'STREAMING_TRIGGER_INTERVAL="2 seconds"\n'
         "POSTGRES_PASSWORD=from-file\n"
         "SUPERSET_SECRET_KEY=\n"
     )
@@ -18,7 +18,7 @@ def test_env_file_fills_unset_variables_and_the_shell_wins(tmp_path):
     assert envfile.load_defaults(env, root=tmp_path) == tmp_path / ".env"
     assert env == {
         "KAFKA_BOOTSTRAP_SERVERS": "localhost:19092",
-        "STREAMING_WATERMARK": "10 minutes",
+        "STREAMING_TRIGGER_INTERVAL": "2 seconds",
         "POSTGRES_PASSWORD": "from-shell",
         "SUPERSET_SECRET_KEY": "",
     }

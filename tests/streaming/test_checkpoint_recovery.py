@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.e2e, pyte
 
 MATCH = [7525]  # Russia 5-0 Saudi Arabia (World Cup 2018)
 SECOND_MATCH = [7529]  # Russia 3-1 Egypt
-QUERIES = ["land-live_matches", "land-match_events", "land-player_live_stats", "land-team_live_stats", "land-dead_letters", "momentum"]
+QUERIES = ["land-live_matches", "land-match_events", "land-player_live_stats", "land-team_live_stats", "land-dead_letters"]
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -57,8 +57,7 @@ def test_checkpoints_killed_before_their_first_batch_are_repaired_and_land_every
     pipeline.replay(MATCH)
     root = Path(pipeline.env["STREAMING_CHECKPOINT_DIR"])
     states = list(FIRST_BATCH_STATES.values())
-    # Each state in two queries' checkpoints (the momentum query, the one with state, gets the
-    # state folder), so one start of the job meets all of them.
+    # Each state in one or two queries' checkpoints, so one start of the job meets all of them.
     for i, query in enumerate(QUERIES):
         _write(root / query / "metadata", json.dumps({"id": str(uuid.uuid4())}).encode())
         states[i % len(states)](root / query)
@@ -66,8 +65,7 @@ def test_checkpoints_killed_before_their_first_batch_are_repaired_and_land_every
     pipeline.assert_exactly_once(source_counts(MATCH))
     log = pipeline.log.read_text()
     repaired = [line for line in log.splitlines() if "repaired: removed" in line]
-    named = {q if q != "momentum" else "team-momentum-5min" for q in QUERIES}
-    assert {line.split("checkpoint ", 1)[1].split(" ", 1)[0] for line in repaired} == named, log[-3000:]
+    assert {line.split("checkpoint ", 1)[1].split(" ", 1)[0] for line in repaired} == set(QUERIES), log[-3000:]
     assert len(repaired) == len(QUERIES), "one line per repaired query"
     assert "STATE_STORE_CHECKPOINT_LOCATION_NOT_EMPTY" not in log
     pipeline.run_available_now()  # the repaired checkpoints are healthy: a second start repairs nothing
@@ -91,8 +89,7 @@ def test_a_cut_short_commit_after_progress_is_repaired_and_the_batch_runs_again_
     pipeline.assert_exactly_once(source_counts(MATCH + SECOND_MATCH))
     log = pipeline.log.read_text()
     for query, newest in cut.items():
-        name = query if query != "momentum" else "team-momentum-5min"
-        assert any(f"checkpoint {name} repaired" in line and f"batch {newest}" in line for line in log.splitlines()), log[-3000:]
+        assert any(f"checkpoint {query} repaired" in line and f"batch {newest}" in line for line in log.splitlines()), log[-3000:]
         # The batch ran again and is committed whole now.
         assert (root / query / "commits" / str(newest)).read_bytes().count(b"\n") >= 1
         assert (root / query / "commits" / str(newest)).read_bytes() != b"v1\n"

@@ -43,7 +43,7 @@ def test_an_unfinished_first_offsets_file_is_removed_and_said_why(tmp_path, capl
 def test_an_empty_offsets_folder_and_a_state_folder_without_offsets_are_removed(tmp_path):
     (tmp_path / "offsets").mkdir()
     lay_out(tmp_path, {"metadata": METADATA, "state/0/0/1.delta": b"\x00\x01", "state/0/_metadata/metadata": b"v1\n{}"})
-    repair = checkpoints.repair("team-momentum-5min", checkpoints.LocalFiles(str(tmp_path)), landed=set())
+    repair = checkpoints.repair("land-match_events", checkpoints.LocalFiles(str(tmp_path)), landed=set())
     assert remaining(tmp_path) == {"metadata"}
     assert not (tmp_path / "state").exists()
     assert repair.removed == ["state"] and "no batch was planned" in repair.describe()
@@ -78,7 +78,7 @@ def test_committed_progress_is_never_touched(tmp_path):
     layout = {"metadata": METADATA, "sources/0/0": SOURCE_START, "offsets/0": OFFSETS_0, "offsets/1": OFFSETS_1,
               "commits/0": COMMIT, "state/0/0/1.delta": b"\x00", "state/0/0/2.delta": b"\x00"}
     files = lay_out(tmp_path, layout)
-    repair = checkpoints.repair("team-momentum-5min", files, landed={0, 1})
+    repair = checkpoints.repair("land-match_events", files, landed={0, 1})
     assert not repair and remaining(tmp_path) == set(layout)
 
 
@@ -89,7 +89,7 @@ def test_temporary_files_go_everywhere_even_with_progress(tmp_path):
         "offsets/..1.3f2a9c1e-7d4b-4c1a-9e2f-0a1b2c3d4e5f.tmp.crc": b"crc",
         "state/0/0/.2.delta.5e6f.tmp": b"",
     })
-    checkpoints.repair("team-momentum-5min", files, landed={0})
+    checkpoints.repair("land-match_events", files, landed={0})
     assert remaining(tmp_path) == {"metadata", "offsets/0", "commits/0"}
 
 

@@ -34,7 +34,7 @@ def test_purge_deletes_hot_rows_older_than_the_retention_only(pipeline):
     ("setting", "value", "says"),
     [
         ("SPARK_JARS_DIR", "/nonexistent/jars", "run `make up`"),
-        ("STREAMING_WATERMARK", "ten minutes", "STREAMING_WATERMARK must look like"),
+        ("STREAMING_TRIGGER_INTERVAL", "two seconds", "STREAMING_TRIGGER_INTERVAL must look like"),
         ("STREAMING_STARTING_OFFSETS", "yesterday", "STREAMING_STARTING_OFFSETS must be"),
         ("STREAMING_SLOW_TRIGGER_INTERVAL", "often", "STREAMING_SLOW_TRIGGER_INTERVAL must look like"),
         ("CONTRACTS_DIR", "/nonexistent/contracts", "set CONTRACTS_DIR"),
@@ -58,9 +58,9 @@ def test_the_scoreboards_and_the_events_queries_trigger_often_the_others_on_the_
     settings = Settings.from_env({"STREAMING_TRIGGER_INTERVAL": "1 second", "STREAMING_SLOW_TRIGGER_INTERVAL": "15 seconds"})
     # live_matches feeds the scoreboard's fast builds, match_events the events; only the dbt cycles read the rest.
     assert {table: settings.trigger_interval_of(table) for table in
-            ("live_matches", "match_events", "player_live_stats", "team_live_stats", "dead_letter", "team_momentum_5min")} == {
+            ("live_matches", "match_events", "player_live_stats", "team_live_stats", "dead_letter")} == {
         "live_matches": "1 second", "match_events": "1 second", "player_live_stats": "15 seconds",
-        "team_live_stats": "15 seconds", "dead_letter": "15 seconds", "team_momentum_5min": "15 seconds"}
+        "team_live_stats": "15 seconds", "dead_letter": "15 seconds"}
     assert Settings.from_env({}).slow_trigger_interval == "10 seconds"
 
 

@@ -36,7 +36,7 @@ def test_every_replayed_event_lands_once_in_postgres_and_parquet(pipeline):
     assert pipeline.rows("SELECT count(*) FROM {dead_letter}") == [(0,)]
     # Every query reported its progress for the health dashboard.
     names = {r[0] for r in pipeline.rows("SELECT DISTINCT query_name FROM {pipeline_metrics}")}
-    assert {"land-match_events", "land-live_matches", "team-momentum-5min"} <= names
+    assert {"land-match_events", "land-live_matches", "land-player_live_stats", "land-team_live_stats"} <= names
     # One row for each batch a landing query landed (the query is its checkpoint's folder), with Spark's timings.
     landing = {(query, batch) for checkpoint, batch in pipeline.rows("SELECT checkpoint, batch_id FROM {landed_batches}")
                for query in [checkpoint.rstrip("/").rsplit("/", 1)[-1]] if query.startswith("land-")}

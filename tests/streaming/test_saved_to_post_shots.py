@@ -1,6 +1,6 @@
 """Regression: StatsBomb's "Saved to Post" shots (a save that pushes the ball onto the post) are
-shots on target. A misspelt copy of the provider's string in the Spark transform ("Saved To
-Post") once left them out of `streaming.team_momentum_5min`; the marts must count them too.
+shots on target. A misspelt copy of the provider's string in the landing job ("Saved To Post")
+once left them out of `streaming.team_momentum_5min`; the marts must count them too.
 
 The expected figures come from the StatsBomb files themselves: StatsBomb calls a shot on target
 one whose outcome is Goal, Saved or Saved to Post, and a save one that is Saved or Saved to Post.
@@ -54,23 +54,41 @@ def _messages(match_files) -> list[tuple[str, dict]]:
     return [(o.contract, o.value) for o in matchday_timeline(matches, KICKOFF)]
 
 
-@pytest.mark.spark
-def test_saved_to_post_shots_are_on_target_in_the_spark_momentum_windows(spark, saved_to_post):
-    from pyspark.sql import functions as F
+@pytest.mark.integration
+def test_saved_to_post_shots_are_on_target_in_the_momentum_windows(pg_conn, saved_to_post):
+    import pyarrow as pa
 
-    from streaming.schemas import load_contract
-    from streaming.transforms import momentum_windows
+    from dbt_project.evaluate.landing import create_tables, drop_tables
+    from streaming.sinks import accepted_rows, land_batch, stamped
 
     shots = {e["id"] for _, events in saved_to_post.values() for e in events
              if e["type"]["name"] == "Shot" and e["shot"]["outcome"]["name"] == "Saved to Post" and e["period"] < 5}
-    messages = [json.dumps(value) for contract, value in _messages(f for f, _ in saved_to_post.values())
-                if contract == "match-events" and value["event_id"] in shots]
-    assert len(messages) == len(shots)
-    contract = load_contract(ROOT / "ingest" / "contracts", "match-events")
-    events = (spark.createDataFrame([(m,) for m in messages], "raw string")
-              .select(F.from_json("raw", contract.struct).alias("e")).select("e.*"))
-    totals = momentum_windows(events).agg(F.sum("shots").alias("shots"), F.sum("shots_on_target").alias("on_target")).first()
-    assert (totals["shots"], totals["on_target"]) == (len(shots), len(shots))
+    values = [value for contract, value in _messages(f for f, _ in saved_to_post.values())
+              if contract == "match-events" and value["event_id"] in shots]
+    assert len(values) == len(shots)
+    columns = ("event_id", "match_id", "team_id", "team_name", "period", "event_type", "outcome", "xg", "location_x")
+    rows = pa.Table.from_pylist([
+        {**{c: v[c] for c in columns}, "timestamp": datetime.fromisoformat(v["timestamp"]), "raw": json.dumps(v),
+         "kafka_topic": "match-events", "kafka_partition": 0, "kafka_offset": offset}
+        for offset, v in enumerate(values)
+    ])
+    prefix = f"t{uuid.uuid4().hex[:8]}_"
+    create_tables(pg_conn, prefix)
+    with pg_conn.cursor() as cursor:
+        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
+    try:
+        landed = datetime.now(timezone.utc)
+        assert land_batch(pg_conn, f"streaming.{prefix}landed_batches", "checkpoints/land-match_events", 0,
+                          [accepted_rows(f"streaming.{prefix}match_events", stamped(rows, landed),
+                                         f"streaming.{prefix}team_momentum_5min")], 0, landed=landed)
+        with pg_conn.cursor() as cursor:
+            cursor.execute(f"select sum(shots), sum(shots_on_target) from streaming.{prefix}team_momentum_5min")
+            totals = cursor.fetchone()
+    finally:
+        drop_tables(pg_conn, prefix)
+        with pg_conn.cursor() as cursor:
+            cursor.execute(f"drop table if exists streaming.{prefix}landed_batches")
+    assert totals == (len(shots), len(shots))
 
 
 def _dbt(prefix: str, *args: str) -> None:

@@ -1,7 +1,7 @@
 {{ config(materialized='view') }}
 
--- Who is on top in real time: the landing job's 5-minute windows of event time (Spark, with a
--- watermark for late events), each team beside its opponent. A window where one team did
+-- Who is on top in real time: the landing job's 5-minute windows of event time (counted as each
+-- event first lands, late ones too), each team beside its opponent. A window where one team did
 -- nothing still has its row, with zeros. A view on the staging view, so as fresh as the landed
 -- windows, without the live loop.
 with windows as (
