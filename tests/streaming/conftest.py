@@ -52,3 +52,21 @@ def pipeline(new_topic, tmp_path, pg_conn):
     isolated = Pipeline(new_topic, tmp_path, pg_conn)
     yield isolated
     isolated.drop_tables()
+
+
+@pytest.fixture
+def table_prefix(pg_conn):
+    """A name prefix of this test's tables in schema streaming, shaped like the live ones: the
+    topics' tables, the momentum windows and landed_batches (dbt_project/evaluate/landing.py)."""
+    import uuid
+
+    from dbt_project.evaluate.landing import create_tables, drop_tables
+
+    prefix = f"t{uuid.uuid4().hex[:8]}_"
+    create_tables(pg_conn, prefix)
+    with pg_conn.cursor() as cursor:
+        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
+    yield prefix
+    drop_tables(pg_conn, prefix)
+    with pg_conn.cursor() as cursor:
+        cursor.execute(f"drop table streaming.{prefix}landed_batches")

@@ -8,13 +8,11 @@ not count; windows are 5 minutes of event time from the epoch (15:00, 15:05, ...
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pyarrow as pa
 import pytest
 
-from dbt_project.evaluate.landing import create_tables, drop_tables
 from streaming.sinks import accepted_rows, land_batch, stamped, windows_updated
 
 pytestmark = pytest.mark.integration
@@ -40,18 +38,6 @@ def rows(events: list[tuple], first_offset: int = 0) -> pa.Table:
     ], schema=EVENT)
 
 
-@pytest.fixture
-def prefix(pg_conn):
-    prefix = f"w{uuid.uuid4().hex[:8]}_"
-    create_tables(pg_conn, prefix)
-    with pg_conn.cursor() as cursor:
-        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
-    yield prefix
-    drop_tables(pg_conn, prefix)
-    with pg_conn.cursor() as cursor:
-        cursor.execute(f"drop table streaming.{prefix}landed_batches")
-
-
 def land(pg_conn, prefix: str, events: pa.Table, batch_id: int, landed: datetime) -> None:
     upsert = accepted_rows(f"streaming.{prefix}match_events", stamped(events, landed), f"streaming.{prefix}team_momentum_5min")
     assert land_batch(pg_conn, f"streaming.{prefix}landed_batches", "checkpoints/land-match_events", batch_id, [upsert], 0,
@@ -66,7 +52,7 @@ def windows(pg_conn, prefix: str) -> dict[tuple, tuple]:
                 for team, name, start, end, shots, on_target, xg, passes, attacking, batch in cursor.fetchall()}
 
 
-def test_windows_count_each_event_once_when_it_first_lands_late_or_not(pg_conn, prefix):
+def test_windows_count_each_event_once_when_it_first_lands_late_or_not(pg_conn, table_prefix):
     first = rows([
         ("a", "m", 1, "Home", at(1), 1, "SHOT", "SAVED", 0.1, 90.0),        # on target, final third
         ("b", "m", 1, "Home", at(2), 1, "SHOT", "OFF_TARGET", 0.2, 85.0),   # off target
@@ -77,8 +63,8 @@ def test_windows_count_each_event_once_when_it_first_lands_late_or_not(pg_conn, 
         ("g", "m", 2, "Away", at(12), 5, "SHOOTOUT_GOAL", "GOAL", None, 89.0),  # the shoot-out is not play
         ("h", "m", None, None, at(4), 1, "HALF_TIME", None, None, None),     # no team
     ])
-    land(pg_conn, prefix, first, 0, at(30))
-    assert windows(pg_conn, prefix) == {
+    land(pg_conn, table_prefix, first, 0, at(30))
+    assert windows(pg_conn, table_prefix) == {
         (1, at(0)): ("Home", at(5), 2, 1, 0.3, 2, 3, 0),
         (1, at(5)): ("Home", at(10), 1, 1, 0.5, 0, 1, 0),
         (2, at(0)): ("Away", at(5), 1, 1, 0.76, 0, 1, 0),
@@ -89,23 +75,23 @@ def test_windows_count_each_event_once_when_it_first_lands_late_or_not(pg_conn, 
         ("a", "m", 1, "Home", at(1), 1, "SHOT", "SAVED", 0.1, 90.0),
         ("i", "m", 1, "Home", at(2, 30), 1, "SHOT", "OFF_TARGET", 0.05, 60.0),
     ], first_offset=8)
-    land(pg_conn, prefix, second, 1, at(45))
-    assert windows(pg_conn, prefix) == {
+    land(pg_conn, table_prefix, second, 1, at(45))
+    assert windows(pg_conn, table_prefix) == {
         (1, at(0)): ("Home", at(5), 3, 1, 0.35, 2, 3, 1),
         (1, at(5)): ("Home", at(10), 1, 1, 0.5, 0, 1, 0),
         (2, at(0)): ("Away", at(5), 1, 1, 0.76, 0, 1, 0),
     }
 
     # The cold copy of each batch: the windows it counted in, as it left them.
-    updated = windows_updated(pg_conn, f"streaming.{prefix}team_momentum_5min", 1, at(45)).to_pylist()
+    updated = windows_updated(pg_conn, f"streaming.{table_prefix}team_momentum_5min", 1, at(45)).to_pylist()
     assert [(w["team_id"], w["window_start"], w["shots"], w["batch_id"], w["match_date"]) for w in updated] == [
         (1, at(0), 3, 1, at(0).date())]
-    assert len(windows_updated(pg_conn, f"streaming.{prefix}team_momentum_5min", 0, at(30))) == 2
+    assert len(windows_updated(pg_conn, f"streaming.{table_prefix}team_momentum_5min", 0, at(30))) == 2
 
 
-def test_a_batch_whose_events_all_landed_before_counts_nothing(pg_conn, prefix):
+def test_a_batch_whose_events_all_landed_before_counts_nothing(pg_conn, table_prefix):
     shot = ("a", "m", 1, "Home", at(1), 1, "GOAL", "GOAL", 0.4, 95.0)
-    land(pg_conn, prefix, rows([shot]), 0, at(30))
-    land(pg_conn, prefix, rows([shot, shot], first_offset=1), 1, at(31))
-    assert windows(pg_conn, prefix) == {(1, at(0)): ("Home", at(5), 1, 1, 0.4, 0, 1, 0)}
-    assert len(windows_updated(pg_conn, f"streaming.{prefix}team_momentum_5min", 1, at(31))) == 0
+    land(pg_conn, table_prefix, rows([shot]), 0, at(30))
+    land(pg_conn, table_prefix, rows([shot, shot], first_offset=1), 1, at(31))
+    assert windows(pg_conn, table_prefix) == {(1, at(0)): ("Home", at(5), 1, 1, 0.4, 0, 1, 0)}
+    assert len(windows_updated(pg_conn, f"streaming.{table_prefix}team_momentum_5min", 1, at(31))) == 0

@@ -55,10 +55,9 @@ def _messages(match_files) -> list[tuple[str, dict]]:
 
 
 @pytest.mark.integration
-def test_saved_to_post_shots_are_on_target_in_the_momentum_windows(pg_conn, saved_to_post):
+def test_saved_to_post_shots_are_on_target_in_the_momentum_windows(pg_conn, table_prefix, saved_to_post):
     import pyarrow as pa
 
-    from dbt_project.evaluate.landing import create_tables, drop_tables
     from streaming.sinks import accepted_rows, land_batch, stamped
 
     shots = {e["id"] for _, events in saved_to_post.values() for e in events
@@ -72,23 +71,13 @@ def test_saved_to_post_shots_are_on_target_in_the_momentum_windows(pg_conn, save
          "kafka_topic": "match-events", "kafka_partition": 0, "kafka_offset": offset}
         for offset, v in enumerate(values)
     ])
-    prefix = f"t{uuid.uuid4().hex[:8]}_"
-    create_tables(pg_conn, prefix)
+    landed = datetime.now(timezone.utc)
+    assert land_batch(pg_conn, f"streaming.{table_prefix}landed_batches", "checkpoints/land-match_events", 0,
+                      [accepted_rows(f"streaming.{table_prefix}match_events", stamped(rows, landed),
+                                     f"streaming.{table_prefix}team_momentum_5min")], 0, landed=landed)
     with pg_conn.cursor() as cursor:
-        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
-    try:
-        landed = datetime.now(timezone.utc)
-        assert land_batch(pg_conn, f"streaming.{prefix}landed_batches", "checkpoints/land-match_events", 0,
-                          [accepted_rows(f"streaming.{prefix}match_events", stamped(rows, landed),
-                                         f"streaming.{prefix}team_momentum_5min")], 0, landed=landed)
-        with pg_conn.cursor() as cursor:
-            cursor.execute(f"select sum(shots), sum(shots_on_target) from streaming.{prefix}team_momentum_5min")
-            totals = cursor.fetchone()
-    finally:
-        drop_tables(pg_conn, prefix)
-        with pg_conn.cursor() as cursor:
-            cursor.execute(f"drop table if exists streaming.{prefix}landed_batches")
-    assert totals == (len(shots), len(shots))
+        cursor.execute(f"select sum(shots), sum(shots_on_target) from streaming.{table_prefix}team_momentum_5min")
+        assert cursor.fetchone() == (len(shots), len(shots))
 
 
 def _dbt(prefix: str, *args: str) -> None:

@@ -6,12 +6,10 @@ Saudi Arabia (see data/NOTICE.md)."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pyarrow as pa
 import pytest
 
-from dbt_project.evaluate.landing import create_tables, drop_tables
 from streaming import batches
 from streaming.sinks import Upsert, land_batch
 
@@ -30,18 +28,6 @@ def _rows(events: list[dict], offsets: list[int]) -> pa.Table:
     ])
 
 
-@pytest.fixture
-def prefix(pg_conn):
-    prefix = f"u{uuid.uuid4().hex[:8]}_"
-    create_tables(pg_conn, prefix)
-    with pg_conn.cursor() as cursor:
-        cursor.execute(f"create table streaming.{prefix}landed_batches (like streaming.landed_batches including all)")
-    yield prefix
-    drop_tables(pg_conn, prefix)
-    with pg_conn.cursor() as cursor:
-        cursor.execute(f"drop table streaming.{prefix}landed_batches")
-
-
 def _land(pg_conn, prefix: str, rows: pa.Table, batch_id: int) -> None:
     assert land_batch(pg_conn, f"streaming.{prefix}landed_batches", "checkpoints/land-match_events", batch_id,
                       [Upsert(table=f"streaming.{prefix}match_events", rows=rows, key=("event_id",),
@@ -54,21 +40,21 @@ def _landed(pg_conn, prefix: str) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def test_a_batch_without_repeats_lands_every_row(pg_conn, prefix, russia_saudi_messages):
+def test_a_batch_without_repeats_lands_every_row(pg_conn, table_prefix, russia_saudi_messages):
     events = _events(russia_saudi_messages, 300)
     rows = _rows(events, list(range(300)))
     assert batches.unique(rows, ("event_id",))
-    _land(pg_conn, prefix, rows, 0)
-    assert _landed(pg_conn, prefix) == {e["event_id"]: offset for offset, e in enumerate(events)}
+    _land(pg_conn, table_prefix, rows, 0)
+    assert _landed(pg_conn, table_prefix) == {e["event_id"]: offset for offset, e in enumerate(events)}
 
 
-def test_a_key_repeated_in_a_batch_lands_its_first_copy_in_kafka_order(pg_conn, prefix, russia_saudi_messages):
+def test_a_key_repeated_in_a_batch_lands_its_first_copy_in_kafka_order(pg_conn, table_prefix, russia_saudi_messages):
     first, second = _events(russia_saudi_messages, 2)
     # The repeat of `first` (offset 7) comes before its first copy (offset 3) in the batch's rows.
     rows = _rows([first, second, first], [7, 5, 3])
     assert not batches.unique(rows, ("event_id",))
-    _land(pg_conn, prefix, rows, 0)
-    assert _landed(pg_conn, prefix) == {first["event_id"]: 3, second["event_id"]: 5}
+    _land(pg_conn, table_prefix, rows, 0)
+    assert _landed(pg_conn, table_prefix) == {first["event_id"]: 3, second["event_id"]: 5}
 
 
 def test_unique_compares_whole_keys():
