@@ -45,7 +45,7 @@ def spark_session(settings: Settings, app_name: str = "matchday-streaming") -> S
         SparkSession.builder.appName(app_name)
         .config("spark.jars", ",".join(str(j) for j in jars))
         .config("spark.sql.session.timeZone", "UTC")
-        # Two cores and small batches: a few shuffle partitions keep the windows cheap.
+        # Two cores and small data: a few shuffle partitions keep the batch layer's dedupes and `streaming sql` cheap.
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.memory", settings.spark_driver_memory)
         .config("spark.ui.enabled", "false")
