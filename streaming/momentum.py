@@ -9,6 +9,7 @@ final third). Shoot-outs are not play. An event counts once, when its `event_id`
 
 from __future__ import annotations
 
+import pyarrow as pa
 from psycopg2 import sql
 
 from ingest import vocabulary
@@ -20,6 +21,13 @@ SHOT_TYPES = ("SHOT", "GOAL", "PENALTY_GOAL", "PENALTY_MISSED")
 ON_BALL_TYPES = ("PASS", "CARRY", "DRIBBLE", *SHOT_TYPES)
 FINAL_THIRD = 200 / 3  # location_x is percent of the pitch length, in attack direction
 COUNTS = ("shots", "shots_on_target", "xg", "passes", "attacking_actions")
+# A window's row as the cold store keeps it (with the batch and the match date added there).
+WINDOW_SCHEMA = pa.schema([
+    ("match_id", pa.string()), ("team_id", pa.int64()), ("team_name", pa.string()),
+    ("window_start", pa.timestamp("us", tz="UTC")), ("window_end", pa.timestamp("us", tz="UTC")),
+    ("shots", pa.int64()), ("shots_on_target", pa.int64()), ("xg", pa.float64()), ("passes", pa.int64()),
+    ("attacking_actions", pa.int64()), ("landed_at", pa.timestamp("us", tz="UTC")),
+])
 # The columns of the landed events the counts read.
 EVENT_COLUMNS = ("match_id", "team_id", "team_name", "timestamp", "period", "event_type", "outcome", "xg",
                  "location_x", "landed_at")
@@ -60,11 +68,10 @@ def count_windows(landed: str, table: str) -> sql.Composable:
 
 
 def updated_by(table: str) -> sql.Composable:
-    """The windows of `table` that a batch (`%(batch_id)s`, landed at `%(landed_at)s`) counted
-    in, as they were left by it: nothing else writes them, and the batch stamped each it touched."""
+    """The windows of `table` (WINDOW_SCHEMA's columns) that a batch (`%(batch_id)s`, landed at
+    `%(landed_at)s`) counted in, as it left them: nothing else writes them, and the batch stamped
+    each it touched."""
     schema, name = table.split(".")
     return sql.SQL(
-        "SELECT match_id, team_id, team_name, window_start, window_end, shots, shots_on_target, xg, passes, "
-        "attacking_actions, landed_at FROM {} WHERE batch_id = %(batch_id)s AND landed_at = %(landed_at)s "
-        "ORDER BY match_id, team_id, window_start"
-    ).format(sql.Identifier(schema, name))
+        "SELECT {} FROM {} WHERE batch_id = %(batch_id)s AND landed_at = %(landed_at)s ORDER BY match_id, team_id, window_start"
+    ).format(sql.SQL(", ").join(map(sql.Identifier, WINDOW_SCHEMA.names)), sql.Identifier(schema, name))

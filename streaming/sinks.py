@@ -363,22 +363,14 @@ def accepted_rows(table: str, rows: pa.Table, windows_table: str | None = None) 
     return replace(upsert, then=momentum.count_windows("landed", windows_table), then_reads=momentum.EVENT_COLUMNS)
 
 
-# The columns of a momentum window's cold copy: its row in PostgreSQL, with the batch and the match date.
-WINDOW_SCHEMA = pa.schema([
-    ("match_id", pa.string()), ("team_id", pa.int64()), ("team_name", pa.string()),
-    ("window_start", pa.timestamp("us", tz="UTC")), ("window_end", pa.timestamp("us", tz="UTC")),
-    ("shots", pa.int64()), ("shots_on_target", pa.int64()), ("xg", pa.float64()), ("passes", pa.int64()),
-    ("attacking_actions", pa.int64()), ("landed_at", pa.timestamp("us", tz="UTC")),
-])
-
-
 def windows_updated(conn, table: str, batch_id: int, landed: datetime) -> pa.Table:
     """The momentum windows a batch of events counted in, as it left them, with `batch_id` and
     `match_date` (the window's day), for the cold store, where the batch layer takes each window's latest."""
     with conn, conn.cursor() as cursor:
         cursor.execute(momentum.updated_by(table), {"batch_id": batch_id, "landed_at": landed})
         found = cursor.fetchall()
-    rows = pa.Table.from_pylist([dict(zip(WINDOW_SCHEMA.names, row)) for row in found], schema=WINDOW_SCHEMA)
+    schema = momentum.WINDOW_SCHEMA
+    rows = pa.Table.from_pylist([dict(zip(schema.names, row)) for row in found], schema=schema)
     rows = rows.append_column("batch_id", pa.array([batch_id] * rows.num_rows, pa.int64()))
     return rows.append_column("match_date", pc.cast(rows["window_start"], pa.date32()))
 

@@ -64,7 +64,7 @@ def test_repeats_count_once_and_late_events_count_in_their_window(pipeline, kafk
         "SELECT shots FROM {team_momentum_5min} WHERE team_id = %s AND window_start = %s", late["team_id"], window_start(late)
     )
     assert late_window[0][0] == expected[(late["team_name"], window_start(late))] >= 1
-    # Nothing is lost: the too-late shot and all events are in the hot table, each once.
+    # Nothing is lost: the later shot and all events are in the hot table, each once.
     assert pipeline.rows("SELECT count(*), count(DISTINCT event_id) FROM {match_events}") == [(len(first_half), len(first_half))]
     assert pipeline.rows("SELECT count(*) FROM {match_events} WHERE event_id = %s", later["event_id"]) == [(1,)]
 
