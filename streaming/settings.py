@@ -25,6 +25,11 @@ TOPICS = {vocabulary.table_of(topic): (vocabulary.topic_setting(topic), topic) f
 # loop's cycles read, every STREAMING_SLOW_TRIGGER_INTERVAL, so on two cores their batches do not hold up these.
 FAST_TABLES = ("live_matches", "match_events")
 
+# In-process Spark with a task slot per core, but at least four. On two cores the landing queries'
+# small tasks (one per Kafka partition and batch, mostly waiting on the broker or the driver's Python)
+# queued behind each other's with one slot per core (README, Triggers).
+DEFAULT_MASTER = f"local[{max(4, os.cpu_count() or 1)}]"
+
 _INTERVAL = re.compile(r"^\d+ (second|minute|hour|day)s?$")
 
 
@@ -100,11 +105,11 @@ class Settings:
             gold_root=get("STREAMING_GOLD_ROOT", beside(parquet_root, "gold")),
             starting_offsets=starting,
             max_offsets_per_trigger=integer("STREAMING_MAX_OFFSETS_PER_TRIGGER", 50000, 1),
-            trigger_interval=interval("STREAMING_TRIGGER_INTERVAL", "2 seconds"),
+            trigger_interval=interval("STREAMING_TRIGGER_INTERVAL", "1 second"),
             slow_trigger_interval=interval("STREAMING_SLOW_TRIGGER_INTERVAL", "10 seconds"),
             hot_retention_days=integer("STREAMING_HOT_RETENTION_DAYS", 7, 0),
             table_prefix=prefix,
-            spark_master=get("SPARK_MASTER", "local[*]"),
+            spark_master=get("SPARK_MASTER", DEFAULT_MASTER),
             spark_jars_dir=Path(get("SPARK_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark"))),
             spark_driver_memory=get("SPARK_DRIVER_MEMORY", "1g"),
             spark_s3a_jars_dir=Path(get("SPARK_S3A_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark-s3a"))),

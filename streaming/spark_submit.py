@@ -32,7 +32,7 @@ def command(settings: Settings, available_now: bool) -> list[str]:
 
     return [
         str(spark_submit()),
-        "--master", settings.spark_master or "local[*]",
+        "--master", settings.spark_master,
         "--name", "matchday-streaming",
         "--driver-memory", settings.spark_driver_memory,
         "--jars", ",".join(str(jar.resolve()) for jar in spark_jars(settings)),

@@ -62,6 +62,19 @@ def test_the_scoreboards_and_the_events_queries_trigger_often_the_others_on_the_
         "live_matches": "1 second", "match_events": "1 second", "player_live_stats": "15 seconds",
         "team_live_stats": "15 seconds", "dead_letter": "15 seconds"}
     assert Settings.from_env({}).slow_trigger_interval == "10 seconds"
+    assert Settings.from_env({}).trigger_interval == "1 second"
+
+
+def test_in_process_spark_gets_a_task_slot_per_core_but_at_least_four():
+    import os
+    import re
+
+    from streaming.settings import Settings
+
+    for env in ({}, {"SPARK_MASTER": ""}):
+        slots = re.fullmatch(r"local\[(\d+)\]", Settings.from_env(env).spark_master)
+        assert slots and int(slots[1]) >= 4 and int(slots[1]) >= os.cpu_count()
+    assert Settings.from_env({"SPARK_MASTER": "spark://host:7077"}).spark_master == "spark://host:7077"
 
 
 def test_spark_conf_file_settings_are_read_in_order(tmp_path):
