@@ -25,9 +25,9 @@ TOPICS = {vocabulary.table_of(topic): (vocabulary.topic_setting(topic), topic) f
 # loop's cycles read, every STREAMING_SLOW_TRIGGER_INTERVAL, so on two cores their batches do not hold up these.
 FAST_TABLES = ("live_matches", "match_events")
 
-# In-process Spark with a task slot per core, but at least four. On two cores the landing queries'
-# small tasks (one per Kafka partition and batch, mostly waiting on the broker or the driver's Python)
-# queued behind each other's with one slot per core (README, Triggers).
+# In-process Spark with a task slot per core, but at least four. Each landing batch runs a task per
+# Kafka partition; on two cores, with a slot per core, one query's tasks waited for another's, and four
+# slots landed the events sooner (README, Task slots).
 DEFAULT_MASTER = f"local[{max(4, os.cpu_count() or 1)}]"
 
 _INTERVAL = re.compile(r"^\d+ (second|minute|hour|day)s?$")
