@@ -23,6 +23,9 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+MASTER_HELP = "Spark master URL (default SPARK_MASTER, else local[N]: N task slots, one per core, at least 4)"
+
+
 @command("error", StreamingError, 2)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m streaming", description=__doc__)
@@ -30,10 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="land the topics in PostgreSQL and Parquet")
     run.add_argument("--available-now", action="store_true", help="process everything in Kafka, then exit")
-    run.add_argument("--master", help="Spark master URL (default SPARK_MASTER, else local[N]: N task slots, one per core, at least 4)")
+    run.add_argument("--master", help=MASTER_HELP)
     submit = commands.add_parser("submit-command", help="print the spark-submit command that runs the landing job")
     submit.add_argument("--available-now", action="store_true", help="process everything in Kafka, then exit")
-    submit.add_argument("--master", help="Spark master URL (default SPARK_MASTER, else local[N]: N task slots, one per core, at least 4)")
+    submit.add_argument("--master", help=MASTER_HELP)
     commands.add_parser("migrate", help="create the tables of schema streaming")
     purge = commands.add_parser("purge", help="delete hot rows older than the retention")
     purge.add_argument("--days", type=int, help="retention in days (default STREAMING_HOT_RETENTION_DAYS)")
