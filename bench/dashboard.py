@@ -1,6 +1,6 @@
 """Figure 4b: a goal as a fan sees it, in a real browser (headless Chromium) on a Superset dashboard
 built like the Live scoreboard (superset/build_assets.py: a table chart of the scoreboard mart, the
-same 30 s auto-refresh), over the run's own scoreboard table. A watcher reads the rows the page
+same 30 s auto-refresh), over the run's own scoreboard mart. A watcher reads the rows the page
 shows twice a second; the k-th goal of a match is visible when the match's shown score reaches k.
 
 The dashboard, its chart and its dataset are made for the run and removed after it."""
@@ -74,7 +74,7 @@ class RunDashboard:
 
 
 def create(prefix: str, superset) -> RunDashboard:
-    """A one-chart Live scoreboard over marts.<prefix>scoreboard (which dbt has built)."""
+    """A one-chart Live scoreboard over marts.<prefix>scoreboard (which the live loop's first build made)."""
     import requests
 
     build_assets, superset_api = _assets()

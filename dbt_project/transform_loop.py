@@ -3,20 +3,15 @@
 the sources' freshness every DBT_FRESHNESS_EVERY_CYCLES cycles into streaming.source_freshness, and
 stops cleanly on SIGTERM or SIGINT.
 
-The scoreboard does not wait for a cycle: the landing job notifies each landed batch (streaming/notify.py),
-and the loop builds the models tagged fast (the scoreboard and the table it reads) at once, in its own
-process with dbt's Python API on the project parsed once (about half a second, where a `dbt` command
-spends seconds starting and parsing). The cycles, in a
-thread of their own, build every other live model meanwhile."""
+The scoreboard does not wait for a cycle: it is a view that reads the snapshots landed since the last
+cycle (models/marts/scoreboard.sql)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-import select
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,15 +23,10 @@ from pathlib import Path
 from ingest.errors import ConfigError
 from ingest.settings import PostgresSettings, positive_number
 from stack import envfile
-from streaming import notify
 
 ROOT = Path(__file__).resolve().parents[1]
-# The marts that change while matches are played, as selectors.yml defines them (`dbt ls --selector live`),
-# built in two lanes that never build one model both: each cycle builds CYCLE_SELECTION, the fast lane
-# FAST_SELECTION (dbt ignores --exclude beside --selector, hence a selector of its own for the cycles).
-CYCLE_SELECTION = ("--selector", "live_cycle")
-FAST_TAG = "fast"
-FAST_SELECTION = ("--select", f"tag:{FAST_TAG}")
+# The marts that change while matches are played, as selectors.yml defines them (`dbt ls --selector live`).
+CYCLE_SELECTION = ("--selector", "live")
 # Where each freshness check is recorded, in schema streaming (behind STREAMING_TABLE_PREFIX, like the
 # tables it checks): one row per source table with a freshness rule, the newest check only.
 FRESHNESS_TABLE = "source_freshness"
@@ -109,126 +99,13 @@ def dbt_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("dbt")), *args]
 
 
-# The landing queries (notification payloads) whose batches the fast models (tagged fast: the ones a goal
-# must reach within seconds) read; the fast lane builds them as soon as one of those batches lands.
-FAST_SOURCES = frozenset({"land-live_matches"})
-# How long the loop waits before listening again when it could not (PostgreSQL restarting).
-LISTEN_RETRY_SECONDS = 5.0
-# Where the fast builds keep dbt's artifacts, apart from the cycles' (both may run at once).
-FAST_TARGET_PATH = "target/fast"
-
-
 def live_build(*extra: str) -> list[str]:
-    """The loop's `dbt build` of the live selector but the fast models, which the fast lane builds (extra:
-    more dbt options, e.g. --vars)."""
+    """The loop's `dbt build` of the live selector (extra: more dbt options, e.g. --vars)."""
     return dbt_command("build", "--quiet", *CYCLE_SELECTION, *extra)
 
 
-class FastLane:
-    """Builds the fast models (FAST_SELECTION) in this process: dbt parses the project once, then each build
-    takes the parsed manifest. Their data tests run with the first build and then at most every `tests_every`
-    seconds (the cycles' interval), not with each build: they cost a third of an idle build, seconds on a busy
-    machine, between a goal landing and the scoreboard showing it. A build whose tests fail tests again next
-    time. Not thread-safe: one caller."""
-
-    def __init__(self, tests_every: float, target_path: str = FAST_TARGET_PATH) -> None:
-        from dbt.cli.main import dbtRunner
-
-        self.tests_every = tests_every
-        self.tested = float("-inf")  # when the last build whose tests passed began
-        self.options = ["--quiet", "--project-dir", str(ROOT), "--target-path", target_path]
-        parsed = dbtRunner().invoke(["parse", *self.options])
-        if not parsed.success:
-            raise TransformLoopError(f"dbt could not parse the project: {parsed.exception}")
-        self.runner = dbtRunner(manifest=parsed.result)
-        self.models = ", ".join(sorted(node.name for node in parsed.result.nodes.values()
-                                       if node.resource_type == "model" and FAST_TAG in node.tags))
-        self.durations: list[float] = []
-        self.with_tests = 0
-
-    def build(self) -> bool:
-        started = time.monotonic()
-        test = started - self.tested >= self.tests_every
-        try:
-            done = self.runner.invoke(["build" if test else "run", *self.options, *FAST_SELECTION, "--exclude", "resource_type:unit_test"])
-            ok = done.success
-        except Exception as error:  # noqa: BLE001 - a failed build (database restarting) is retried on the next batch
-            log.error("the fast build of %s failed: %s", self.models, error)
-            return False
-        self.durations.append(time.monotonic() - started)
-        if test:
-            self.with_tests += 1
-            if ok:
-                self.tested = started
-        if not ok:
-            log.error("the fast build of %s failed: %s", self.models, done.exception or "a model or test failed")
-        return ok
-
-    def summary(self) -> str | None:
-        """What the fast builds did since the last summary, for the cycle's log line."""
-        if not self.durations:
-            return None
-        line = (f"{self.models} built {len(self.durations)} times ({self.with_tests} with their tests), "
-                f"median {statistics.median(self.durations):.2f} s")
-        self.durations, self.with_tests = [], 0
-        return line
-
-
-class LandedBatches:
-    """Listens on the landing job's channel; reconnects when PostgreSQL restarts (meanwhile `wait` only sleeps)."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.channel = notify.channel(env.get("STREAMING_TABLE_PREFIX", ""))
-        self.conn = None
-        self.retry_at = 0.0
-
-    def _listening(self):
-        import psycopg2
-
-        if (self.conn is None or self.conn.closed) and time.monotonic() >= self.retry_at:
-            self.conn = None
-            self.retry_at = time.monotonic() + LISTEN_RETRY_SECONDS
-            try:
-                conn = PostgresSettings.from_env(self.env).connect()
-                conn.autocommit = True
-                with conn.cursor() as cursor:
-                    cursor.execute(f'LISTEN "{self.channel}"')
-                self.conn = conn
-            except (ConfigError, psycopg2.Error) as error:
-                log.warning("cannot listen for landed batches (%s); the scoreboard waits for the cycles", error)
-        return self.conn
-
-    def wait(self, timeout: float) -> set[str]:
-        """The queries that landed a batch, waiting up to `timeout` seconds for the first."""
-        import psycopg2
-
-        conn = self._listening()
-        if conn is None or conn.closed:
-            time.sleep(timeout)
-            return set()
-        try:
-            if not conn.notifies:
-                select.select([conn], [], [], timeout)
-            conn.poll()
-            landed = {n.payload for n in conn.notifies}
-            conn.notifies.clear()
-            return landed
-        except psycopg2.Error:
-            self.close()
-            return set()
-
-    def close(self) -> None:
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
-                pass
-        self.conn = None
-
-
 def run_cycle(env: dict[str, str]) -> tuple[int, float, str]:
-    """One `dbt build` of the live marts but the fast ones; (dbt's exit status, negative when a signal
+    """One `dbt build` of the live marts; (dbt's exit status, negative when a signal
     stopped it; seconds; dbt's last lines)."""
     started = time.monotonic()
     done = subprocess.run(live_build(),
@@ -364,46 +241,27 @@ def main() -> int:
         print(f"error: the first dbt build failed: {(first.stdout + first.stderr).strip()[-600:]}", file=sys.stderr)
         return 1
     log.info("first build (seeds, views, marts) in %.1f s", time.monotonic() - started)
-    try:
-        fast = FastLane(tests_every=interval)
-    except TransformLoopError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    cycles = threading.Thread(target=run_cycles, args=(env, interval, busy_share, freshness_every, stop, fast), name="cycles")
-    cycles.start()
-    landed = LandedBatches(env)
-    last_fast = float("-inf")
-    try:
-        while not stop.is_set():
-            # A batch of the scoreboard's source landed, or (no notification: an older landing job, the
-            # listening connection lost) a cycle's time passed.
-            if landed.wait(0.5) & FAST_SOURCES or time.monotonic() - last_fast >= interval:
-                last_fast = time.monotonic()
-                fast.build()
-    finally:
-        landed.close()
-        cycles.join()
+    run_cycles(env, interval, busy_share, freshness_every, stop)
     log.info("stopped")
     return 0
 
 
-def run_cycles(env: dict[str, str], interval: float, busy_share: float, freshness_every: int, stop: threading.Event,
-               fast: FastLane) -> None:
+def run_cycles(env: dict[str, str], interval: float, busy_share: float, freshness_every: int,
+               stop: threading.Event) -> None:
     """The cycles: every `interval` seconds (or, when a cycle takes long, after a rest: `rest_after`) a `dbt
-    build` of the live marts (the fast ones aside), and every `freshness_every` cycles the freshness check;
+    build` of the live marts, and every `freshness_every` cycles the freshness check;
     until `stop` is set."""
     cycle = 0
     while not stop.is_set():
         cycle += 1
         status, seconds, output = run_cycle(env)
         ok = status == 0
-        meanwhile = fast.summary()
         if not ok and (stop.is_set() or (status < 0 and stop.wait(STOP_GRACE_SECONDS))):
             # dbt stopped with the loop (the signal went to the whole process group): not a failure.
             log.info("cycle %d stopped with the loop after %.1f s", cycle, seconds)
             break
         if ok:
-            log.info("cycle %d built the live marts in %.1f s%s", cycle, seconds, f"; meanwhile {meanwhile}" if meanwhile else "")
+            log.info("cycle %d built the live marts in %.1f s", cycle, seconds)
         else:
             # A failed cycle (a test failing, the database restarting) is retried next time.
             log.error("cycle %d failed after %.1f s: %s", cycle, seconds, output)

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Logical topic name (= table in schema streaming) -> (env var of the Kafka topic, default topic).
 TOPICS = {vocabulary.table_of(topic): (vocabulary.topic_setting(topic), topic) for topic in vocabulary.CONTRACTS}
 
-# The tables the live marts need within seconds of a message: the scoreboard's (built on each landed batch
-# of live_matches) and the events'. Their queries start a micro-batch every STREAMING_TRIGGER_INTERVAL; the
+# The tables the live marts need within seconds of a message: the scoreboard's (a view over the landed
+# snapshots of live_matches) and the events'. Their queries start a micro-batch every STREAMING_TRIGGER_INTERVAL; the
 # other queries (player and team stats, the producers' dead letters), which only the
 # loop's cycles read, every STREAMING_SLOW_TRIGGER_INTERVAL, so on two cores their batches do not hold up these.
 FAST_TABLES = ("live_matches", "match_events")

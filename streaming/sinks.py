@@ -31,7 +31,7 @@ from pyspark.sql import DataFrame
 
 from ingest.errors import PostgresUnreachableError
 
-from . import batches, momentum, notify, retry, transforms
+from . import batches, momentum, retry, transforms
 from .errors import PostgresUnavailableError, StreamingError
 from .schemas import Contract
 from .settings import PostgresSettings, Settings
@@ -195,11 +195,10 @@ def landed_batch_ids(conn, batches_table: str, checkpoint: str) -> set[int]:
 
 def land_batch(
     conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int, drifted: int = 0,
-    channel: str | None = None, landed: datetime | None = None,
+    landed: datetime | None = None,
 ) -> bool:
-    """Write a micro-batch's upserts in one transaction, which also notifies `channel` (streaming/notify.py)
-    when rows landed; False when this batch had landed already. `landed`: the time its rows carry (default:
-    the transaction's)."""
+    """Write a micro-batch's upserts in one transaction; False when this batch had landed already.
+    `landed`: the time its rows carry (default: the transaction's)."""
     with conn:  # commits, or rolls back on any error
         with conn.cursor() as cursor:
             cursor.execute(
@@ -216,8 +215,6 @@ def land_batch(
                 ).format(_qualified(batches_table)),
                 (checkpoint, batch_id, rows, dead_letters, drifted, landed),
             )
-            if rows and channel:
-                notify.landed(cursor, channel, checkpoint.rstrip("/").rsplit("/", 1)[-1])
     return True
 
 
@@ -267,7 +264,7 @@ class Sink(ABC):
         drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
         with self.timed("postgres"):
             self._retried(batch_id, lambda conn: land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted,
-                                                                    notify.channel(self.settings.table_prefix), landing.landed))
+                                                                    landing.landed))
         with self.timed("parquet"):
             landing.keep_cold()
         log.info(

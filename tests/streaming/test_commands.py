@@ -56,7 +56,7 @@ def test_the_scoreboards_and_the_events_queries_trigger_often_the_others_on_the_
     from streaming.settings import Settings
 
     settings = Settings.from_env({"STREAMING_TRIGGER_INTERVAL": "1 second", "STREAMING_SLOW_TRIGGER_INTERVAL": "15 seconds"})
-    # live_matches feeds the scoreboard's fast builds, match_events the events; only the dbt cycles read the rest.
+    # live_matches feeds the scoreboard (a view), match_events the events; only the dbt cycles read the rest.
     assert {table: settings.trigger_interval_of(table) for table in
             ("live_matches", "match_events", "player_live_stats", "team_live_stats", "dead_letter")} == {
         "live_matches": "1 second", "match_events": "1 second", "player_live_stats": "15 seconds",
