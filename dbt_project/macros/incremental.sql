@@ -24,6 +24,13 @@
 {%- endmacro %}
 
 
+{#- How far before the newest landing time a mart has seen it reads again: rows whose landing
+    transaction began before its last run but committed after it (var incremental_lookback_minutes). -#}
+{% macro lookback() -%}
+    interval '{{ var("incremental_lookback_minutes", 10) }} minutes'
+{%- endmacro %}
+
+
 {#- The landing time from which an incremental mart rebuilds: the newest source row it has seen, less
     the look-back; a literal, read once per build, so PostgreSQL can use the indexes on landed_at
     through the staging views and the union of hot and history. -#}
@@ -32,7 +39,7 @@
         {%- set newest = run_query(
             "select coalesce(max(source_landed_at), '-infinity'::timestamptz)::text from " ~ this
         ).columns[0].values()[0] -%}
-        '{{ newest }}'::timestamptz - interval '{{ var("incremental_lookback_minutes", 10) }} minutes'
+        '{{ newest }}'::timestamptz - {{ lookback() }}
     {%- else -%}
         '-infinity'::timestamptz
     {%- endif -%}

@@ -11,7 +11,7 @@ with landed_since as (
     where lm.landed_at > (
         select
             coalesce(max(built.source_landed_at), '-infinity'::timestamptz)
-            - interval '{{ var("incremental_lookback_minutes", 10) }} minutes'
+            - {{ lookback() }}
         from {{ ref('int_match_results') }} as built
     )
 ),

@@ -25,5 +25,5 @@ from {{ ref('int_team_ratings') }} as r
     where r.source_landed_at > (
         select coalesce(max(t.source_landed_at), '-infinity'::timestamptz)
         from {{ this }} as t
-    ) - interval '{{ var("incremental_lookback_minutes", 10) }} minutes'
+    ) - {{ lookback() }}
 {%- endif %}
