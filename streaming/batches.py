@@ -14,13 +14,18 @@ KAFKA_SOURCE_COLUMNS = {"kafka_topic": "topic", "kafka_partition": "partition", 
                         "kafka_timestamp": "timestamp", "kafka_key": "key"}
 
 
-def screened(rows: pa.Table, flag: str, value: str) -> tuple[pa.Table, pa.Table]:
-    """(the rows that passed the cheap test, without `flag` and `value`; the others as the Kafka
-    source's rows: topic, partition, offset, timestamp, key and their `value`, to validate in full)."""
-    passed = rows[flag]
-    others = rows.filter(pc.invert(passed))
-    kafka = pa.table({source: others[column] for column, source in KAFKA_SOURCE_COLUMNS.items()} | {"value": others[value]})
-    return rows.filter(passed).drop_columns([flag, value]), kafka
+def screened(rows: pa.Table, texts: list[str | None], typed: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """A lander's batch (transforms.for_lander) split by the cheap test: (the rows that passed, shaped
+    as `validate` makes them: `typed` (their fields), Kafka metadata, `raw` (their `texts`), no drift,
+    no reason; the others as the Kafka source's rows, to validate in full)."""
+    passed = pa.array([text is not None for text in texts], pa.bool_())
+    ok, others = rows.filter(passed), rows.filter(pc.invert(passed))
+    columns = {name: typed[name] for name in typed.column_names}
+    columns |= {column: ok[column] for column in KAFKA_SOURCE_COLUMNS}
+    columns |= {"raw": pa.array([text for text in texts if text is not None], pa.string()),
+                "schema_drift": pa.nulls(ok.num_rows, pa.string()), "reason": pa.nulls(ok.num_rows, pa.string())}
+    kafka = pa.table({source: others[column] for column, source in KAFKA_SOURCE_COLUMNS.items()} | {"value": others["value"]})
+    return pa.table(columns), kafka
 
 
 def split(validated: pa.Table) -> tuple[pa.Table, pa.Table]:

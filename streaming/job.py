@@ -118,17 +118,14 @@ def start(spark: SparkSession, settings: Settings, contracts: dict[str, Contract
         return writer.trigger(processingTime=settings.trigger_interval_of(table))
 
     queries = []
-    # One landing query per topic. Its plan holds only the contract's cheap test: Spark plans it again
-    # for every micro-batch, and the full check's hundreds of expressions made that planning several
-    # times dearer. The lander checks in full the few messages the cheap test does not pass.
+    # One landing query per topic. Its plan holds no JSON work: the lander tests the messages in Python
+    # (streaming.screening) and checks in full, in Spark, only the few that do not pass.
     for logical, topic in settings.topics.items():
         checkpoint = paths[f"land-{logical}"]
-        screened = transforms.for_postgres(
-            transforms.screen(_kafka_stream(spark, settings, [topic]), contracts[logical], settings.max_message_bytes)
-        )
+        messages = transforms.for_lander(_kafka_stream(spark, settings, [topic]))
         queries.append(
             trigger(
-                screened.writeStream.queryName(f"land-{logical}")
+                messages.writeStream.queryName(f"land-{logical}")
                 .option("checkpointLocation", checkpoint)
                 .foreachBatch(sinks.TopicLander(settings, checkpoint, logical, contracts[logical])),
                 logical,

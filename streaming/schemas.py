@@ -10,7 +10,7 @@ drift (flagged, not refused).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ class Contract:
     struct: StructType
     checks: tuple[FieldCheck, ...]
     required: tuple[str, ...]
+    schema: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the JSON Schema as read
 
 
 def load_contract(contracts_dir: Path, topic: str) -> Contract:
@@ -72,7 +73,7 @@ def contract_from_schema(topic: str, schema: dict) -> Contract:
         raise ContractSchemaError(f"The contract of {topic} must describe a JSON object at its top level.")
     struct = converter.struct(root, "$")
     checks = tuple(converter.checks(root, "$"))
-    return Contract(topic=topic, struct=struct, checks=checks, required=tuple(root.get("required", ())))
+    return Contract(topic=topic, struct=struct, checks=checks, required=tuple(root.get("required", ())), schema=schema)
 
 
 def _types(schema: dict) -> tuple[tuple[str, ...], bool]:

@@ -31,7 +31,7 @@ from pyspark.sql import DataFrame
 
 from ingest.errors import PostgresUnreachableError
 
-from . import batches, momentum, retry, transforms
+from . import batches, momentum, retry, screening, transforms
 from .errors import PostgresUnavailableError, StreamingError
 from .schemas import Contract
 from .settings import PostgresSettings, Settings
@@ -300,20 +300,32 @@ class Sink(ABC):
         )
 
 
-def validated(screened: DataFrame, contract: Contract, max_message_bytes: int | None) -> pa.Table:
-    """A screened batch (transforms.screen, for_postgres) as transforms.validate would have made it
-    (for_postgres), collected: the messages the cheap test did not pass are validated in full, alone."""
-    rows, others = batches.screened(screened.toArrow(), transforms.SCREENED, transforms.UNSCREENED_VALUE)
+def validated(batch: DataFrame, contract: Contract, screen: screening.Screen) -> pa.Table:
+    """A lander's batch (transforms.for_lander) as transforms.validate (for_postgres) would have made
+    it, collected: the messages that pass the cheap test (screening) are typed by Arrow's JSON
+    reader, the others are validated in full by Spark, alone."""
+    rows = batch.toArrow()
+    texts = screen.texts(rows["value"].to_pylist())
+    try:
+        typed = screen.typed([text for text in texts if text is not None])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
+        # Never seen on a message that passed; should it happen, the full check judges the whole batch.
+        log.warning("Arrow's JSON reader refused a screened batch of %s (%s): validating it in full", contract.topic, error)
+        texts, typed = [None] * rows.num_rows, screen.typed([])
+    accepted, others = batches.screened(rows, texts, typed)
     if others.num_rows == 0:
-        return rows
+        return accepted
     checked = transforms.for_postgres(
-        transforms.validate(screened.sparkSession.createDataFrame(others), contract, max_message_bytes)).toArrow()
-    return pa.concat_tables([rows, checked.select(rows.column_names).cast(rows.schema)])
+        transforms.validate(batch.sparkSession.createDataFrame(others), contract, screen.max_message_bytes)).toArrow()
+    if not screen.enabled:
+        return checked
+    return pa.concat_tables([accepted, checked.select(accepted.column_names).cast(accepted.schema)])
 
 
 class TopicLander(Sink):
-    """A topic's landing query, whose batches arrive screened (transforms.screen): collects a batch
-    once as Arrow, validates in full the few messages the cheap test did not pass, lands the
+    """A topic's landing query, whose batches arrive as Kafka rows (transforms.for_lander): collects a
+    batch once as Arrow, tests its messages in Python (streaming.screening), validates in full the
+    few that do not pass, lands the
     accepted rows and the dead letters in PostgreSQL in one transaction with the batch id, then
     writes the accepted rows to Parquet.
 
@@ -327,10 +339,11 @@ class TopicLander(Sink):
         self.logical = logical
         self.topic = settings.topics[logical]
         self.contract = contract
+        self.screen = screening.Screen(contract, contract.schema, settings.max_message_bytes)
 
     def write(self, batch: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
         with self.timed("validate"):
-            rows, refused = batches.split(validated(batch, self.contract, self.settings.max_message_bytes))
+            rows, refused = batches.split(validated(batch, self.contract, self.screen))
         landed = landed or datetime.now(timezone.utc)
         rows = stamped(rows, landed)
         name = f"{_query_id(batch)}-{batch_id}"

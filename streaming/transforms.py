@@ -1,7 +1,8 @@
 """Pure DataFrame -> DataFrame steps of the landing job: validate against a contract, shape for the sinks.
 
 They work on a batch DataFrame and a streaming one alike; the job only wires them to sources
-and sinks. Validation runs in Spark (VARIANT functions) so it scales out with the cluster.
+and sinks. The full validation runs in Spark (VARIANT functions); a landing batch needs it only for
+the messages that fail the lander's cheap test (streaming.screening).
 """
 
 from __future__ import annotations
@@ -272,33 +273,24 @@ def validate(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int |
 
 # What validate() adds after a contract's typed fields.
 VALIDATED_COLUMNS = (*KAFKA_COLUMNS, "kafka_key", "raw", "schema_drift", "reason")
-# What screen() adds after validate()'s columns.
-SCREENED = "screened"  # true: valid by the cheap test (typed, reason and schema_drift null)
-UNSCREENED_VALUE = "unscreened_value"  # the Kafka value of a message the cheap test did not pass, else null
 
 
-def screen(kafka_rows: DataFrame, contract: Contract, max_message_bytes: int | None = None) -> DataFrame:
-    """validate()'s columns for the messages that pass the cheap test (nearly all of them), plus
-    SCREENED and UNSCREENED_VALUE: a message that does not pass it keeps its Kafka value, and
-    the lander (sinks.validated) validates it in full, in the same batch.
+def for_lander(kafka_rows: DataFrame) -> DataFrame:
+    """What a landing query hands its lander (sinks.TopicLander): each message's Kafka metadata, its
+    key as text and its value as sent. The lander tests the values in Python (streaming.screening)
+    and sends only the messages that fail that cheap test to `validate`, in the same batch.
 
-    A streaming query plans its plan again for every micro-batch; without the full check's hundreds
-    of expressions, that planning is several times cheaper. The full check then runs only on a
-    batch that has such messages (schema drift, broken or oversized messages), on them alone.
+    A streaming query plans its plan again for every micro-batch, and the cheap test's JSON work
+    in Spark (a VARIANT parse, its type signature, from_json) cost several times what the same
+    test costs in jsonschema-rs and Arrow's JSON reader: the plan holds no JSON work at all.
     """
-    parsed = quick_check(_messages(kafka_rows, max_message_bytes), contract)
-    if "_fast" not in parsed.columns:  # no signature test for this contract: every message in full
-        return validate(kafka_rows, contract, max_message_bytes).withColumns(
-            {SCREENED: F.lit(True), UNSCREENED_VALUE: F.lit(None).cast("binary")})
-    fast = F.col("_fast")
-    typed = [F.when(fast, F.col(f"_typed_{f.name}")).alias(f.name) for f in contract.struct.fields]
-    return parsed.select(
-        *typed, *KAFKA_COLUMNS, "kafka_key",
-        F.when(fast, F.col("raw")).alias("raw"),
-        F.lit(None).cast("string").alias("schema_drift"),
-        F.lit(None).cast("string").alias("reason"),
-        fast.alias(SCREENED),
-        F.when(~fast, F.col("_value")).alias(UNSCREENED_VALUE),
+    return kafka_rows.select(
+        F.col("topic").alias("kafka_topic"),
+        F.col("partition").alias("kafka_partition"),
+        F.col("offset").alias("kafka_offset"),
+        F.col("timestamp").alias("kafka_timestamp"),
+        F.col("key").cast("string").alias("kafka_key"),
+        F.col("value"),
     )
 
 

@@ -1,0 +1,147 @@
+"""The cheap test of a landing batch, in Python: which messages are valid, without drift, and
+simple enough to be typed by Arrow's JSON reader. Nearly every message passes it; the others are
+checked in full by Spark (transforms.validate), which names every broken rule.
+
+The test is stricter than the contract, never looser: a message it passes is one the full check
+accepts with no schema drift, and its typed values are the ones Spark's from_json gives. So it
+checks what the full check checks (JSON Schema, compiled once by jsonschema-rs, with each format
+as the strict pattern of the form producers write), plus what JSON Schema lets through and Spark
+does not: duplicate keys, NaN and infinities, 12.0 for an integer, integers beyond 64 bits.
+Anything else it is unsure of (line breaks inside a message, a format written another way, a
+contract with nested fields) takes the full check. tests/streaming/test_screening.py checks that
+the lander lands, row for row, what the full check lands.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from typing import Any
+
+import jsonschema_rs
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pajson
+from pyspark.sql.pandas.types import to_arrow_schema
+
+from ingest import schema_registry
+from ingest.contracts import COMMON_FORMS, KNOWN_VALUES
+
+from .schemas import Contract
+
+# A date as producers write it: the date part of COMMON_FORMS' date-time (days that exist, 29
+# February left to the full check).
+_DATE = COMMON_FORMS["date-time"].split("T", 1)[0] + "$"
+_STRICT_FORMS = {**COMMON_FORMS, "date": _DATE}
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+class _Refused(ValueError):
+    """A message the cheap test does not pass (it is checked in full)."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):  # Spark's JSON parser refuses duplicate keys
+        raise _Refused("duplicate key")
+    return document
+
+
+def _constant(name: str) -> float:
+    raise _Refused(f"{name} is not JSON")
+
+
+def _strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each top-level format replaced by the strict pattern of its common form."""
+    properties = {}
+    for name, field in schema.get("properties", {}).items():
+        if field.get("format") in _STRICT_FORMS:
+            field = {key: value for key, value in field.items() if key != "format"}
+            field["allOf"] = [*field.get("allOf", []), {"pattern": _STRICT_FORMS[schema["properties"][name]["format"]]}]
+        properties[name] = field
+    return {**schema, "properties": properties}
+
+
+# The Python types json.loads gives for a JSON type, as Spark reads it (an integer is never a float).
+_PYTHON_TYPES = {"integer": (int,), "number": (int, float), "string": (str,), "boolean": (bool,)}
+
+
+class Screen:
+    """The cheap test of one contract (`schema`: its JSON Schema as read, `contract`: as parsed)."""
+
+    def __init__(self, contract: Contract, schema: dict[str, Any], max_message_bytes: int | None) -> None:
+        self.max_message_bytes = max_message_bytes
+        flat = all(c.path.count(".") == 1 and c.json_types and set(c.json_types) <= {"integer", "number", "string", "boolean"}
+                   for c in contract.checks)
+        properties = schema.get("properties", {})
+        # Each format must sit on its field itself, where _strict replaces it (not behind a $ref or anyOf).
+        formats_in_place = all(properties.get(c.path[2:], {}).get("format") == c.format for c in contract.checks if c.format)
+        self.enabled = flat and formats_in_place and len(contract.checks) == len(contract.struct.fields)
+        self.validator = jsonschema_rs.Draft202012Validator(_strict(schema), validate_formats=False) if self.enabled else None
+        # Per field, the Python types of its allowed values (None: null, which the validator judges).
+        self.types = {c.path[2:]: frozenset({type(None), *(t for j in c.json_types for t in _PYTHON_TYPES.get(j, ()))})
+                      for c in contract.checks}
+        self.known = {name: frozenset(field[KNOWN_VALUES]) for name, field in schema.get("properties", {}).items()
+                      if KNOWN_VALUES in field}
+        arrow = to_arrow_schema(contract.struct, timezone="UTC")
+        # Arrow's JSON reader reads a date from text only through a cast (below).
+        self.dates = [f.name for f in arrow if pa.types.is_date32(f.type)]
+        self.read_schema = pa.schema([pa.field(f.name, pa.string()) if f.name in self.dates else f for f in arrow])
+        self.schema = arrow
+
+    def text(self, value: bytes | None) -> str | None:
+        """The JSON text of a Kafka value when the message passes the cheap test, else None."""
+        if value is None or (self.max_message_bytes is not None and len(value) > self.max_message_bytes):
+            return None
+        if len(value) >= schema_registry.HEADER.size and value[0] == schema_registry.MAGIC_BYTE:
+            value = value[schema_registry.HEADER.size:]
+        try:
+            text = value.decode("utf-8")
+            if "\n" in text or "\r" in text:  # one message a line for Arrow's reader
+                return None
+            escaped = "\\" in text
+            # orjson refuses NaN and infinities as Spark does; a key given twice is found below. With
+            # escapes in the text, the standard parser, which sees a key given twice itself.
+            document = json.loads(text, object_pairs_hook=_object, parse_constant=_constant) if escaped else orjson.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(document, dict) or not self.types.keys() >= document.keys():
+            return None  # not an object, or extra fields (schema drift)
+        strings = 0
+        for name, value in document.items():
+            kind = type(value)
+            if kind not in self.types[name]:
+                return None
+            if kind is int and not _INT64[0] <= value <= _INT64[1]:
+                return None  # beyond 64 bits: Spark cannot type it
+            if kind is float and not math.isfinite(value):
+                return None
+            if value is not None and name in self.known and value not in self.known[name]:
+                return None  # an unknown value (schema drift)
+            strings += kind is str
+        # Without escapes every quote opens or closes a key or a string value: more quotes than the
+        # parsed object's keys and strings account for mean a key given twice (Spark refuses it).
+        if not escaped and text.count('"') != 2 * (len(document) + strings):
+            return None
+        return text if self.validator.is_valid(document) else None
+
+    def texts(self, values: list[bytes | None]) -> list[str | None]:
+        if not self.enabled:
+            return [None] * len(values)
+        return [self.text(value) for value in values]
+
+    def typed(self, texts: list[str]) -> pa.Table:
+        """The typed fields of messages that passed, in the contract's order and Spark's Arrow types."""
+        if not texts:
+            return self.schema.empty_table()
+        rows = pajson.read_json(
+            io.BytesIO("\n".join(texts).encode("utf-8")),
+            # A block holds whole messages: at least the longest (4 bytes a character at most).
+            read_options=pajson.ReadOptions(use_threads=False, block_size=max(1 << 20, 4 * max(map(len, texts)) + 1)),
+            parse_options=pajson.ParseOptions(explicit_schema=self.read_schema, unexpected_field_behavior="error"),
+        )
+        for name in self.dates:
+            rows = rows.set_column(rows.column_names.index(name), name, pc.cast(rows[name], pa.date32()))
+        return rows.select(self.schema.names).cast(self.schema)
