@@ -57,9 +57,10 @@ def _strict(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with each top-level format replaced by the strict pattern of its common form."""
     properties = {}
     for name, field in schema.get("properties", {}).items():
-        if field.get("format") in _STRICT_FORMS:
+        form = field.get("format")
+        if form in _STRICT_FORMS:
             field = {key: value for key, value in field.items() if key != "format"}
-            field["allOf"] = [*field.get("allOf", []), {"pattern": _STRICT_FORMS[schema["properties"][name]["format"]]}]
+            field["allOf"] = [*field.get("allOf", []), {"pattern": _STRICT_FORMS[form]}]
         properties[name] = field
     return {**schema, "properties": properties}
 
@@ -69,10 +70,11 @@ _PYTHON_TYPES = {"integer": (int,), "number": (int, float), "string": (str,), "b
 
 
 class Screen:
-    """The cheap test of one contract (`schema`: its JSON Schema as read, `contract`: as parsed)."""
+    """The cheap test of one contract (its JSON Schema as read: `contract.schema`)."""
 
-    def __init__(self, contract: Contract, schema: dict[str, Any], max_message_bytes: int | None) -> None:
+    def __init__(self, contract: Contract, max_message_bytes: int | None) -> None:
         self.max_message_bytes = max_message_bytes
+        schema = contract.schema
         flat = all(c.path.count(".") == 1 and c.json_types and set(c.json_types) <= {"integer", "number", "string", "boolean"}
                    for c in contract.checks)
         properties = schema.get("properties", {})
@@ -83,8 +85,7 @@ class Screen:
         # Per field, the Python types of its allowed values (None: null, which the validator judges).
         self.types = {c.path[2:]: frozenset({type(None), *(t for j in c.json_types for t in _PYTHON_TYPES.get(j, ()))})
                       for c in contract.checks}
-        self.known = {name: frozenset(field[KNOWN_VALUES]) for name, field in schema.get("properties", {}).items()
-                      if KNOWN_VALUES in field}
+        self.known = {name: frozenset(field[KNOWN_VALUES]) for name, field in properties.items() if KNOWN_VALUES in field}
         arrow = to_arrow_schema(contract.struct, timezone="UTC")
         # Arrow's JSON reader reads a date from text only through a cast (below).
         self.dates = [f.name for f in arrow if pa.types.is_date32(f.type)]
@@ -95,8 +96,7 @@ class Screen:
         """The JSON text of a Kafka value when the message passes the cheap test, else None."""
         if value is None or (self.max_message_bytes is not None and len(value) > self.max_message_bytes):
             return None
-        if len(value) >= schema_registry.HEADER.size and value[0] == schema_registry.MAGIC_BYTE:
-            value = value[schema_registry.HEADER.size:]
+        _, value = schema_registry.unframe(value)
         try:
             text = value.decode("utf-8")
             if "\n" in text or "\r" in text:  # one message a line for Arrow's reader

@@ -339,7 +339,7 @@ class TopicLander(Sink):
         self.logical = logical
         self.topic = settings.topics[logical]
         self.contract = contract
-        self.screen = screening.Screen(contract, contract.schema, settings.max_message_bytes)
+        self.screen = screening.Screen(contract, settings.max_message_bytes)
 
     def write(self, batch: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
         with self.timed("validate"):

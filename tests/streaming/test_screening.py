@@ -51,7 +51,7 @@ def test_screening_then_the_lander_lands_what_full_validation_lands(spark, contr
     contract = load_contract(contracts_dir, topic)
     rows = kafka_rows(spark, topic, _documents(russia_saudi_messages, topic))
     expected = _by_offset(transforms.for_postgres(transforms.validate(rows, contract, MAX_BYTES)).toArrow())
-    screen = Screen(contract, contract.schema, MAX_BYTES)
+    screen = Screen(contract, MAX_BYTES)
     landed = _by_offset(sinks.validated(transforms.for_lander(rows), contract, screen))
     assert landed == expected
     # Both outcomes were covered: valid messages, drifted ones and refused ones with their reasons.
@@ -63,7 +63,7 @@ def test_screening_then_the_lander_lands_what_full_validation_lands(spark, contr
 def test_real_messages_skip_the_full_check(contracts_dir, russia_saudi_messages, topic):
     contract = load_contract(contracts_dir, topic)
     documents = [json.dumps(m["value"]).encode() for m in russia_saudi_messages if m["topic"] == topic]
-    texts = Screen(contract, contract.schema, MAX_BYTES).texts(documents)
+    texts = Screen(contract, MAX_BYTES).texts(documents)
     assert texts == [d.decode() for d in documents]
 
 
@@ -74,7 +74,7 @@ def test_what_json_schema_lets_through_and_spark_does_not_takes_the_full_check(c
     Schema Registry's wire format passes as its JSON."""
     contract = load_contract(contracts_dir, topic)
     sample = next(m["value"] for m in russia_saudi_messages if m["topic"] == topic)
-    screen = Screen(contract, contract.schema, MAX_BYTES)
+    screen = Screen(contract, MAX_BYTES)
     unusual = [json.dumps(d).encode() for d in [{**sample, "minute": 12.0}, {**sample, "minute": 10**30},
                                                  {**sample, "minute": float("nan")}, {**sample, "timestamp": "2018-06-14 15:00:00+00:00"}]]
     twice, twice_escaped = json.dumps(sample)[:-1] + ', "minute": 3}', json.dumps(sample)[:-1] + ', "m\\u0069nute": 3}'
