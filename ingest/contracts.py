@@ -85,6 +85,29 @@ COMMON_FORMS = {
 }
 
 
+# A field's values the contract knows (annotation, not a rule): a value outside them that still
+# passes the field's rules (e.g. its pattern) is schema drift, which is flagged, not refused.
+KNOWN_VALUES = "x-known-values"
+
+
+# A date as producers write it: the date part of the common date-time (days that exist, 29
+# February left to the reference's parser).
+STRICT_FORMS = {**COMMON_FORMS, "date": COMMON_FORMS["date-time"].split("T", 1)[0] + "$"}
+
+
+def common_forms_only(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each top-level format replaced by the pattern of its common form
+    (STRICT_FORMS): stricter than the format, checked without calling back into Python."""
+    properties = {}
+    for name, field in schema.get("properties", {}).items():
+        form = field.get("format")
+        if form in STRICT_FORMS:
+            field = {key: value for key, value in field.items() if key != "format"}
+            field["allOf"] = [*field.get("allOf", []), {"pattern": STRICT_FORMS[form]}]
+        properties[name] = field
+    return {**schema, "properties": properties}
+
+
 def _common_forms_first(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with each top-level field of a format in COMMON_FORMS checked first by its
     pattern: `anyOf: [pattern, format]` passes the common form without calling back into Python
@@ -116,6 +139,35 @@ def _fast_accepts(contract: str, message: Any) -> bool:
         return False
 
 
+@cache
+def plain_validator(contract: str) -> jsonschema_rs.Validator:
+    """The contract with nothing beyond it: no field it does not describe, no string outside a
+    field's known values, formats in their common forms only. A message it passes is valid and
+    has no drift, told in one call in Rust; what it refuses is judged by violation() and drift()."""
+    schema = common_forms_only(load_schema(contract))
+    properties = {}
+    for name, field in schema["properties"].items():
+        if KNOWN_VALUES in field:
+            known = {"anyOf": [{"not": {"type": "string"}}, {"enum": sorted(field[KNOWN_VALUES])}]}
+            field = {**field, "allOf": [*field.get("allOf", []), known]}
+        properties[name] = field
+    return jsonschema_rs.Draft202012Validator({**schema, "properties": properties, "additionalProperties": False},
+                                              validate_formats=False)
+
+
+def verdict(contract: str, message: Any) -> tuple[str | None, str | None]:
+    """(violation, drift) of a message: why it breaks the contract (None when it satisfies it),
+    and, when it satisfies it, how it goes beyond it (None when it does not). Nearly every
+    message is plain, which one call tells; the others go through violation() and drift()."""
+    try:
+        if plain_validator(contract).is_valid(message):
+            return None, None
+    except ValueError:  # a value JSON has no type for: the reference judges it
+        pass
+    reason = violation(contract, message)
+    return reason, (drift(contract, message) if reason is None else None)
+
+
 def violation(contract: str, message: Any) -> str | None:
     """Why `message` breaks the contract, in one line, or None when it satisfies it.
 
@@ -136,11 +188,6 @@ def reference_violation(contract: str, message: Any) -> str | None:
         return None
     where = "/".join(str(part) for part in error.absolute_path) or "(message)"
     return f"{where}: {error.message}"
-
-
-# A field's values the contract knows (annotation, not a rule): a value outside them that still
-# passes the field's rules (e.g. its pattern) is schema drift, which is flagged, not refused.
-KNOWN_VALUES = "x-known-values"
 
 
 @cache

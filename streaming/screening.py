@@ -27,14 +27,10 @@ import pyarrow.json as pajson
 from pyspark.sql.pandas.types import to_arrow_schema
 
 from ingest import schema_registry
-from ingest.contracts import COMMON_FORMS, KNOWN_VALUES
+from ingest.contracts import KNOWN_VALUES, common_forms_only
 
 from .schemas import Contract
 
-# A date as producers write it: the date part of COMMON_FORMS' date-time (days that exist, 29
-# February left to the full check).
-_DATE = COMMON_FORMS["date-time"].split("T", 1)[0] + "$"
-_STRICT_FORMS = {**COMMON_FORMS, "date": _DATE}
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -53,18 +49,6 @@ def _constant(name: str) -> float:
     raise _Refused(f"{name} is not JSON")
 
 
-def _strict(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema with each top-level format replaced by the strict pattern of its common form."""
-    properties = {}
-    for name, field in schema.get("properties", {}).items():
-        form = field.get("format")
-        if form in _STRICT_FORMS:
-            field = {key: value for key, value in field.items() if key != "format"}
-            field["allOf"] = [*field.get("allOf", []), {"pattern": _STRICT_FORMS[form]}]
-        properties[name] = field
-    return {**schema, "properties": properties}
-
-
 # The Python types json.loads gives for a JSON type, as Spark reads it (an integer is never a float).
 _PYTHON_TYPES = {"integer": (int,), "number": (int, float), "string": (str,), "boolean": (bool,)}
 
@@ -78,10 +62,10 @@ class Screen:
         flat = all(c.path.count(".") == 1 and c.json_types and set(c.json_types) <= {"integer", "number", "string", "boolean"}
                    for c in contract.checks)
         properties = schema.get("properties", {})
-        # Each format must sit on its field itself, where _strict replaces it (not behind a $ref or anyOf).
+        # Each format must sit on its field itself, where common_forms_only replaces it (not behind a $ref or anyOf).
         formats_in_place = all(properties.get(c.path[2:], {}).get("format") == c.format for c in contract.checks if c.format)
         self.enabled = flat and formats_in_place and len(contract.checks) == len(contract.struct.fields)
-        self.validator = jsonschema_rs.Draft202012Validator(_strict(schema), validate_formats=False) if self.enabled else None
+        self.validator = jsonschema_rs.Draft202012Validator(common_forms_only(schema), validate_formats=False) if self.enabled else None
         # Per field, the Python types of its allowed values (None: null, which the validator judges).
         self.types = {c.path[2:]: frozenset({type(None), *(t for j in c.json_types for t in _PYTHON_TYPES.get(j, ()))})
                       for c in contract.checks}

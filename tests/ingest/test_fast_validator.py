@@ -150,3 +150,54 @@ def test_a_string_in_a_common_form_is_one_the_reference_accepts():
 def test_same_verdict_on_date_times_outside_and_at_the_edge_of_the_common_form(timestamp, samples):
     for contract in contracts.TOPICS:
         _agree(contract, dict(samples[contract], timestamp=timestamp))
+
+
+def _expected_verdict(contract: str, message) -> tuple[str | None, str | None]:
+    reason = contracts.violation(contract, message)
+    return reason, (contracts.drift(contract, message) if reason is None else None)
+
+
+def test_every_message_of_a_replay_is_plain():
+    """A replay's messages are valid and drift-free, so the producers tell each in one call."""
+    for out in _messages("3923880"):
+        assert contracts.plain_validator(out.contract).is_valid(out.value), (out.contract, out.value)
+        assert contracts.verdict(out.contract, out.value) == (None, None)
+
+
+@pytest.mark.parametrize("contract", contracts.TOPICS)
+def test_the_verdict_is_the_violation_and_the_drift(contract, samples):
+    """verdict() = (violation(), drift() of a valid message) on every field missing or replaced by
+    each substitute, with extra fields, with unknown values of the fields that list their known
+    ones, and with date-times and dates outside the common forms."""
+    base = samples[contract]
+    properties = contracts.load_schema(contract)["properties"]
+    cases = [base, dict(base, pitch_zone="A1"), dict(base, pitch_zone=None, var_outcome=1), None, [base]]
+    for name, field in properties.items():
+        cases.append({key: value for key, value in base.items() if key != name})
+        cases += [dict(base, **{name: substitute}) for substitute in SUBSTITUTES]
+        if contracts.KNOWN_VALUES in field:
+            cases += [dict(base, **{name: "VAR_REVIEW"}), dict(base, **{name: "VAR_REVIEW"}, pitch_zone="A1")]
+    cases += [dict(base, timestamp=stamp) for stamp in ("2024-02-29T19:00:00.000+00:00", "2024-07-14T19:00:00+05:30",
+                                                        "2024-07-14T19:00:00.123Z", "2024-07-14T19:00:00.1234+00:00")]
+    if "match_date" in properties:
+        cases += [dict(base, match_date=day) for day in ("2024-02-29", "2023-02-29", "2024-07-14", "2024-7-14")]
+    drifted = 0
+    for message in cases:
+        expected = _expected_verdict(contract, message)
+        assert contracts.verdict(contract, message) == expected, message
+        drifted += expected[1] is not None
+    assert drifted >= 2  # extra fields at least: the plain validator had to refuse valid messages
+
+
+def test_a_date_in_its_strict_form_is_one_the_reference_accepts():
+    """contracts.STRICT_FORMS' date (the date part of the common date-time) matches only dates the
+    reference's check of the date format accepts."""
+    form = re.compile(contracts.STRICT_FORMS["date"])
+    check = contracts._format_predicate("date")
+    matched = 0
+    for year, month, day in itertools.product(["0999", "1900", "2000", "2023", "2024"], range(0, 14), range(0, 33)):
+        for value in (f"{year}-{month:02d}-{day:02d}", f"{year}-{month}-{day}"):
+            if form.search(value):
+                matched += 1
+                assert check(value), value
+    assert matched > 1_000
