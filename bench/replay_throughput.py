@@ -98,7 +98,10 @@ def _client_config() -> dict:
 
 
 def produce_raw(messages: list[tuple], topic_of: dict[str, str]) -> float:
-    """Send `messages` again with a bare Producer (same settings as ingest.producer.MatchProducer); seconds."""
+    """Send `messages` again with a bare Producer (the settings of ingest.producer.MatchProducer for
+    a replay at speed 0); seconds."""
+    from ingest.producer import BULK_LINGER_MS
+
     failed = []
 
     def on_delivery(error, message):
@@ -106,7 +109,7 @@ def produce_raw(messages: list[tuple], topic_of: dict[str, str]) -> float:
             failed.append(error)
 
     producer = Producer({**_client_config(), "enable.idempotence": True, "acks": "all", "compression.type": "lz4",
-                         "linger.ms": 20, "queue.buffering.max.messages": 200_000})
+                         "linger.ms": BULK_LINGER_MS, "queue.buffering.max.messages": 200_000})
     started = time.monotonic()
     for topic, key, value, headers in messages:
         while True:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ingest import vocabulary
 from ingest.errors import IngestError
 from ingest.polling import cli as poll_cli
-from ingest.producer import MatchProducer, check_broker
+from ingest.producer import BULK_LINGER_MS, LIVE_LINGER_MS, MatchProducer, check_broker
 from ingest.providers.statsbomb import files
 from ingest.replay_runner import ReplayResult, run_replay
 from ingest.replay_workers import replay_in_workers
@@ -78,7 +78,7 @@ def replay(args: argparse.Namespace) -> int:
     # The loaded matches live until the end: moved out of the garbage collector's sight, they are
     # not traversed again by each collection the replay's short-lived messages set off.
     gc.freeze()
-    producer = MatchProducer(settings)
+    producer = MatchProducer(settings, linger_ms=BULK_LINGER_MS if args.speed == 0 else LIVE_LINGER_MS)
     producer.stop_on_signals()
     result = run_replay(matches, producer, kickoff, args.speed, show_progress=show_progress)
     return _summary(result, len(matches))

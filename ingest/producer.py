@@ -29,6 +29,12 @@ DELIVERY_TIMEOUT_MS = 300_000
 # Delivery reports are served (poll(0)) once every this many messages rather than after each: a
 # poll costs about as much as a produce, and the reports wait in their queue meanwhile.
 POLL_EVERY = 100
+# How long the client holds a message to fill a batch (linger.ms). A live feed sends each message
+# within 20 ms of its event; a replay at speed 0 is a bulk load, whose fuller batches (100 ms)
+# halve the broker's work per message (measured: 8.0 -> 3.9 CPU-s for the 552,093 messages of
+# 126 matches).
+LIVE_LINGER_MS = 20
+BULK_LINGER_MS = 100
 
 
 def encode(value: dict[str, Any]) -> bytes:
@@ -68,7 +74,7 @@ class MatchProducer:
     """Produces JSON messages keyed by match id to the topics of `settings`; with a schema registry
     (`settings.schema_registry_url`), in its wire format. Dead letters stay as they came."""
 
-    def __init__(self, settings: KafkaSettings, *, name: str = "ingest.replay", linger_ms: int = 20,
+    def __init__(self, settings: KafkaSettings, *, name: str = "ingest.replay", linger_ms: int = LIVE_LINGER_MS,
                  compression: str = "lz4") -> None:
         self.settings = settings
         # Who produced a dead letter (its `producer` header): ingest.replay, ingest.poll.<provider>.
@@ -133,11 +139,10 @@ class MatchProducer:
     def send(self, contract: str, key: str, value: dict[str, Any]) -> bool:
         """Validate and send one message; returns False when it went to the dead-letter topic."""
         payload = encode(value)
-        reason = contracts.violation(contract, value)
+        reason, drift = contracts.verdict(contract, value)
         if reason is None:
             # Schema drift (a new event type, extra fields) is sent, marked for the consumers.
             topic = self._topics[contract]
-            drift = contracts.drift(contract, value)
             if drift:
                 self.report.drifted[topic] += 1
             if self._registry is not None:

@@ -25,7 +25,7 @@ from typing import Sequence
 from tqdm import tqdm
 
 from ingest.errors import IngestError
-from ingest.producer import MatchProducer
+from ingest.producer import BULK_LINGER_MS, MatchProducer
 from ingest.providers.statsbomb.files import MatchFile, load_match
 from ingest.replay import match_length
 from ingest.replay_runner import ReplayResult, run_replay
@@ -57,7 +57,7 @@ def _worker(index: int, parent: int, match_files: list[MatchFile], settings: Kaf
         matches = [load_match(match_file) for match_file in match_files]
         gc.freeze()  # the loaded matches live until the end (see ingest.__main__)
         lengths[index] = math.ceil(max(match_length(match.events) for match in matches) / 60)
-        producer = MatchProducer(settings)
+        producer = MatchProducer(settings, linger_ms=BULK_LINGER_MS)
         producer.stop_on_signals()
         with ready.get_lock():
             ready.value += 1
