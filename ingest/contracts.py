@@ -139,20 +139,24 @@ def _fast_accepts(contract: str, message: Any) -> bool:
         return False
 
 
-@cache
-def plain_validator(contract: str) -> jsonschema_rs.Validator:
-    """The contract with nothing beyond it: no field it does not describe, no string outside a
-    field's known values, formats in their common forms only. A message it passes is valid and
-    has no drift, told in one call in Rust; what it refuses is judged by violation() and drift()."""
-    schema = common_forms_only(load_schema(contract))
+def plain_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with nothing beyond it: no field it does not describe, no string outside a
+    field's known values, formats in their common forms only (common_forms_only)."""
+    schema = common_forms_only(schema)
     properties = {}
-    for name, field in schema["properties"].items():
+    for name, field in schema.get("properties", {}).items():
         if KNOWN_VALUES in field:
             known = {"anyOf": [{"not": {"type": "string"}}, {"enum": sorted(field[KNOWN_VALUES])}]}
             field = {**field, "allOf": [*field.get("allOf", []), known]}
         properties[name] = field
-    return jsonschema_rs.Draft202012Validator({**schema, "properties": properties, "additionalProperties": False},
-                                              validate_formats=False)
+    return {**schema, "properties": properties, "additionalProperties": False}
+
+
+@cache
+def plain_validator(contract: str) -> jsonschema_rs.Validator:
+    """The contract's plain_schema compiled by jsonschema-rs. A message it passes is valid and has
+    no drift, told in one call in Rust; what it refuses is judged by violation() and drift()."""
+    return jsonschema_rs.Draft202012Validator(plain_schema(load_schema(contract)), validate_formats=False)
 
 
 def verdict(contract: str, message: Any) -> tuple[str | None, str | None]:

@@ -5,8 +5,10 @@ checked in full by Spark (transforms.validate), which names every broken rule.
 The test is stricter than the contract, never looser: a message it passes is one the full check
 accepts with no schema drift, and its typed values are the ones Spark's from_json gives. So it
 checks what the full check checks (JSON Schema, compiled once by jsonschema-rs, with each format
-as the strict pattern of the form producers write), plus what JSON Schema lets through and Spark
-does not: duplicate keys, NaN and infinities, 12.0 for an integer, integers beyond 64 bits.
+as the strict pattern of the form producers write, no extra field, no unknown value), plus what
+JSON Schema lets through and Spark does not: duplicate keys, NaN and infinities, integers beyond
+64 bits, and 12.0 for an integer, which Arrow's reader refuses (the batch's messages are then
+tested one by one for it).
 Anything else it is unsure of (line breaks inside a message, a format written another way, a
 contract with nested fields) takes the full check. tests/streaming/test_screening.py checks that
 the lander lands, row for row, what the full check lands.
@@ -27,7 +29,7 @@ import pyarrow.json as pajson
 from pyspark.sql.pandas.types import to_arrow_schema
 
 from ingest import schema_registry
-from ingest.contracts import KNOWN_VALUES, common_forms_only
+from ingest.contracts import plain_schema
 
 from .schemas import Contract
 
@@ -49,6 +51,34 @@ def _constant(name: str) -> float:
     raise _Refused(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _Refused(f"{text} is beyond a double")
+    return number
+
+
+def _parsed(text: str) -> tuple[Any, bool]:
+    """(the document, whether its text holds escapes). orjson refuses NaN and infinities as Spark
+    does; with escapes in the text, the standard parser, which sees a key given twice itself."""
+    if "\\" in text:
+        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_float=_finite), True
+    return orjson.loads(text), False
+
+
+def _screening(schema: dict[str, Any]) -> dict[str, Any]:
+    """The contract's plain schema (ingest.contracts.plain_schema) with each integer field within 64
+    bits, as Spark types it."""
+    plain = plain_schema(schema)
+    properties = {}
+    for name, field in plain["properties"].items():
+        types = field.get("type", [])
+        if "integer" in ([types] if isinstance(types, str) else types):
+            field = {**field, "allOf": [*field.get("allOf", []), {"minimum": _INT64[0], "maximum": _INT64[1]}]}
+        properties[name] = field
+    return {**plain, "properties": properties}
+
+
 # The Python types json.loads gives for a JSON type, as Spark reads it (an integer is never a float).
 _PYTHON_TYPES = {"integer": (int,), "number": (int, float), "string": (str,), "boolean": (bool,)}
 
@@ -65,11 +95,10 @@ class Screen:
         # Each format must sit on its field itself, where common_forms_only replaces it (not behind a $ref or anyOf).
         formats_in_place = all(properties.get(c.path[2:], {}).get("format") == c.format for c in contract.checks if c.format)
         self.enabled = flat and formats_in_place and len(contract.checks) == len(contract.struct.fields)
-        self.validator = jsonschema_rs.Draft202012Validator(common_forms_only(schema), validate_formats=False) if self.enabled else None
+        self.validator = jsonschema_rs.Draft202012Validator(_screening(schema), validate_formats=False) if self.enabled else None
         # Per field, the Python types of its allowed values (None: null, which the validator judges).
         self.types = {c.path[2:]: frozenset({type(None), *(t for j in c.json_types for t in _PYTHON_TYPES.get(j, ()))})
                       for c in contract.checks}
-        self.known = {name: frozenset(field[KNOWN_VALUES]) for name, field in properties.items() if KNOWN_VALUES in field}
         arrow = to_arrow_schema(contract.struct, timezone="UTC")
         # Arrow's JSON reader reads a date from text only through a cast (below).
         self.dates = [f.name for f in arrow if pa.types.is_date32(f.type)]
@@ -77,7 +106,8 @@ class Screen:
         self.schema = arrow
 
     def text(self, value: bytes | None) -> str | None:
-        """The JSON text of a Kafka value when the message passes the cheap test, else None."""
+        """The JSON text of a Kafka value when the message passes the cheap test (but for what only
+        Arrow's reader sees: `passed`), else None."""
         if value is None or (self.max_message_bytes is not None and len(value) > self.max_message_bytes):
             return None
         _, value = schema_registry.unframe(value)
@@ -85,36 +115,42 @@ class Screen:
             text = value.decode("utf-8")
             if "\n" in text or "\r" in text:  # one message a line for Arrow's reader
                 return None
-            escaped = "\\" in text
-            # orjson refuses NaN and infinities as Spark does; a key given twice is found below. With
-            # escapes in the text, the standard parser, which sees a key given twice itself.
-            document = json.loads(text, object_pairs_hook=_object, parse_constant=_constant) if escaped else orjson.loads(text)
+            document, escaped = _parsed(text)
         except (ValueError, RecursionError):
             return None
-        if not isinstance(document, dict) or not self.types.keys() >= document.keys():
-            return None  # not an object, or extra fields (schema drift)
-        strings = 0
-        for name, value in document.items():
-            kind = type(value)
-            if kind not in self.types[name]:
-                return None
-            if kind is int and not _INT64[0] <= value <= _INT64[1]:
-                return None  # beyond 64 bits: Spark cannot type it
-            if kind is float and not math.isfinite(value):
-                return None
-            if value is not None and name in self.known and value not in self.known[name]:
-                return None  # an unknown value (schema drift)
-            strings += kind is str
+        if type(document) is not dict or not self.validator.is_valid(document):
+            return None  # not an object, invalid, or with drift (extra fields, an unknown value)
         # Without escapes every quote opens or closes a key or a string value: more quotes than the
         # parsed object's keys and strings account for mean a key given twice (Spark refuses it).
-        if not escaped and text.count('"') != 2 * (len(document) + strings):
+        if not escaped and text.count('"') != 2 * (len(document) + [type(v) for v in document.values()].count(str)):
             return None
-        return text if self.validator.is_valid(document) else None
+        return text
 
     def texts(self, values: list[bytes | None]) -> list[str | None]:
         if not self.enabled:
             return [None] * len(values)
         return [self.text(value) for value in values]
+
+    def typable(self, text: str) -> bool:
+        """Whether each value of a message that passed `text` has the Python type of one Spark reads
+        for its field: JSON Schema takes 12.0 for an integer, Arrow's reader and Spark do not."""
+        document, _ = _parsed(text)
+        for name, value in document.items():
+            kind = type(value)
+            if kind not in self.types[name] or (kind is float and not math.isfinite(value)):
+                return False
+        return True
+
+    def passed(self, values: list[bytes | None]) -> tuple[list[str | None], pa.Table]:
+        """The cheap test of a batch's values: the texts of those that pass it (None for the others)
+        and their typed fields. When Arrow's reader refuses a value that JSON Schema allows, each
+        message is tested for it (`typable`). Raises pyarrow's error should the reader still refuse."""
+        texts = self.texts(values)
+        try:
+            return texts, self.typed([text for text in texts if text is not None])
+        except pa.ArrowInvalid:
+            texts = [text if text is not None and self.typable(text) else None for text in texts]
+            return texts, self.typed([text for text in texts if text is not None])
 
     def typed(self, texts: list[str]) -> pa.Table:
         """The typed fields of messages that passed, in the contract's order and Spark's Arrow types."""

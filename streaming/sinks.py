@@ -305,9 +305,8 @@ def validated(batch: DataFrame, contract: Contract, screen: screening.Screen) ->
     it, collected: the messages that pass the cheap test (screening) are typed by Arrow's JSON
     reader, the others are validated in full by Spark, alone."""
     rows = batch.toArrow()
-    texts = screen.texts(rows["value"].to_pylist())
     try:
-        typed = screen.typed([text for text in texts if text is not None])
+        texts, typed = screen.passed(rows["value"].to_pylist())
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
         # Never seen on a message that passed; should it happen, the full check judges the whole batch.
         log.warning("Arrow's JSON reader refused a screened batch of %s (%s): validating it in full", contract.topic, error)

@@ -79,7 +79,12 @@ def test_what_json_schema_lets_through_and_spark_does_not_takes_the_full_check(c
                                                  {**sample, "minute": float("nan")}, {**sample, "timestamp": "2018-06-14 15:00:00+00:00"}]]
     twice, twice_escaped = json.dumps(sample)[:-1] + ', "minute": 3}', json.dumps(sample)[:-1] + ', "m\\u0069nute": 3}'
     unusual += [twice.encode(), twice_escaped.encode(), json.dumps(sample, indent=1).encode(),
-                json.dumps(sample).encode()[:MAX_BYTES] + b" " * MAX_BYTES]
-    assert screen.texts(unusual) == [None] * len(unusual)
+                json.dumps(sample).encode()[:MAX_BYTES] + b" " * MAX_BYTES,
+                # beyond a double, in a text with an escape (read by the standard parser)
+                json.dumps({**sample, "minute": 7}).replace('"minute": 7', '"minute": 1e400')
+                .replace('"provider": "statsbomb"', '"provider": "statsb\\u006fmb"').encode()]
     plain = json.dumps(sample).encode()
+    texts, typed = screen.passed([*unusual, plain])
+    assert texts == [None] * len(unusual) + [plain.decode()]
+    assert typed.num_rows == 1 and typed.to_pylist()[0]["event_id"] == sample["event_id"]
     assert screen.texts([schema_registry.frame(7, plain), plain]) == [plain.decode()] * 2
