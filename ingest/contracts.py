@@ -95,32 +95,31 @@ KNOWN_VALUES = "x-known-values"
 STRICT_FORMS = {**COMMON_FORMS, "date": COMMON_FORMS["date-time"].split("T", 1)[0] + "$"}
 
 
-def common_forms_only(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema with each top-level format replaced by the pattern of its common form
-    (STRICT_FORMS): stricter than the format, checked without calling back into Python."""
+def _formats_replaced(schema: dict[str, Any], forms: dict[str, str], check) -> dict[str, Any]:
+    """The schema with each top-level field's format in `forms` replaced by `check(format,
+    pattern)`, added to the field's allOf."""
     properties = {}
     for name, field in schema.get("properties", {}).items():
         form = field.get("format")
-        if form in STRICT_FORMS:
+        if form in forms:
             field = {key: value for key, value in field.items() if key != "format"}
-            field["allOf"] = [*field.get("allOf", []), {"pattern": STRICT_FORMS[form]}]
+            field["allOf"] = [*field.get("allOf", []), check(form, forms[form])]
         properties[name] = field
     return {**schema, "properties": properties}
+
+
+def common_forms_only(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each top-level format replaced by the pattern of its common form
+    (STRICT_FORMS): stricter than the format, checked without calling back into Python."""
+    return _formats_replaced(schema, STRICT_FORMS, lambda form, pattern: {"pattern": pattern})
 
 
 def _common_forms_first(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with each top-level field of a format in COMMON_FORMS checked first by its
     pattern: `anyOf: [pattern, format]` passes the common form without calling back into Python
     and leaves any other string to the reference's check, so the verdict is the reference's."""
-    properties = schema.get("properties", {})
-    changed = {}
-    for name, field in properties.items():
-        if field.get("format") in COMMON_FORMS:
-            check = {"anyOf": [{"pattern": COMMON_FORMS[field["format"]]}, {"format": field["format"]}]}
-            field = {key: value for key, value in field.items() if key != "format"}
-            field["allOf"] = [*field.get("allOf", []), check]
-        changed[name] = field
-    return {**schema, "properties": changed} if properties else schema
+    return _formats_replaced(schema, COMMON_FORMS,
+                             lambda form, pattern: {"anyOf": [{"pattern": pattern}, {"format": form}]})
 
 
 @cache

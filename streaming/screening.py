@@ -133,13 +133,10 @@ class Screen:
 
     def typable(self, text: str) -> bool:
         """Whether each value of a message that passed `text` has the Python type of one Spark reads
-        for its field: JSON Schema takes 12.0 for an integer, Arrow's reader and Spark do not."""
+        for its field: JSON Schema takes 12.0 for an integer, Arrow's reader and Spark do not. (Its
+        numbers are finite: `_parsed` refused the others.)"""
         document, _ = _parsed(text)
-        for name, value in document.items():
-            kind = type(value)
-            if kind not in self.types[name] or (kind is float and not math.isfinite(value)):
-                return False
-        return True
+        return all(type(value) in self.types[name] for name, value in document.items())
 
     def passed(self, values: list[bytes | None]) -> tuple[list[str | None], pa.Table]:
         """The cheap test of a batch's values: the texts of those that pass it (None for the others)
