@@ -73,17 +73,28 @@ def migrate(settings: Settings, contracts: dict[str, Contract]) -> None:
         conn.close()
 
 
+# How long the broker may hold a fetch that finds no new message (the Java client's fetch.max.wait.ms,
+# 500 ms by default). A consumer sends its next fetch as it returns records, so at the next micro-batch
+# that fetch was often still parked at the broker: a batch of the quiet topics (live-matches, the
+# stats) spent about 0.6 s reading a few messages, mostly waiting for it (README, Triggers).
+FETCH_MAX_WAIT_MS = 20
+
+
+def source_options(settings: Settings, topics: list[str], headers: bool = False) -> dict[str, str]:
+    """The options of a landing query's Kafka source."""
+    return {
+        **brokers.spark_options(settings.kafka),
+        "kafka.fetch.max.wait.ms": str(FETCH_MAX_WAIT_MS),
+        "subscribe": ",".join(topics),
+        "startingOffsets": settings.starting_offsets,
+        "maxOffsetsPerTrigger": str(settings.max_offsets_per_trigger),
+        "includeHeaders": str(headers).lower(),
+        **({"groupIdPrefix": settings.kafka_group_id_prefix} if settings.kafka_group_id_prefix else {}),
+    }
+
+
 def _kafka_stream(spark: SparkSession, settings: Settings, topics: list[str], headers: bool = False) -> DataFrame:
-    return (
-        spark.readStream.format("kafka")
-        .options(**brokers.spark_options(settings.kafka))
-        .option("subscribe", ",".join(topics))
-        .option("startingOffsets", settings.starting_offsets)
-        .option("maxOffsetsPerTrigger", str(settings.max_offsets_per_trigger))
-        .option("includeHeaders", str(headers).lower())
-        .options(**({"groupIdPrefix": settings.kafka_group_id_prefix} if settings.kafka_group_id_prefix else {}))
-        .load()
-    )
+    return spark.readStream.format("kafka").options(**source_options(settings, topics, headers)).load()
 
 
 def query_checkpoints(settings: Settings) -> dict[str, str]:

@@ -65,6 +65,20 @@ def test_the_scoreboards_and_the_events_queries_trigger_often_the_others_on_the_
     assert Settings.from_env({}).trigger_interval == "1 second"
 
 
+def test_a_landing_querys_source_waits_little_for_a_quiet_topic():
+    from streaming.job import source_options
+    from streaming.settings import Settings
+
+    settings = Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "broker:9092", "STREAMING_MAX_OFFSETS_PER_TRIGGER": "700"})
+    options = source_options(settings, ["live-matches"])
+    # The Java client's default (500 ms, Kafka's consumer configs) held each batch of a quiet topic for most of it:
+    # a landing query's source must wait at most a tenth of the 1 s trigger for a fetch that finds nothing.
+    assert int(options["kafka.fetch.max.wait.ms"]) <= 100
+    assert options["kafka.bootstrap.servers"] == "broker:9092"
+    assert (options["subscribe"], options["maxOffsetsPerTrigger"], options["includeHeaders"]) == ("live-matches", "700", "false")
+    assert source_options(settings, ["dead-letters"], headers=True)["includeHeaders"] == "true"
+
+
 def test_in_process_spark_gets_a_task_slot_per_core_but_at_least_four():
     import os
     import re
