@@ -48,3 +48,14 @@ def test_parquet_keeps_the_first_copy_of_an_event_in_kafka_order():
         {"event_id": "b", "kafka_partition": 0, "kafka_offset": 3},
         {"event_id": "a", "kafka_partition": 0, "kafka_offset": 7},
     ]
+
+
+def test_the_warm_up_collects_a_message_through_the_landers_projection(spark):
+    from streaming.job import warm_up
+
+    rows = warm_up(spark)
+    # What a lander collects (transforms.for_lander): the Kafka metadata, the key as text, the value as sent.
+    assert rows.column_names == ["kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp", "kafka_key", "value"]
+    assert rows.to_pylist()[0] | {"kafka_timestamp": None} == {
+        "kafka_topic": "warm-up", "kafka_partition": 0, "kafka_offset": 0, "kafka_timestamp": None, "kafka_key": None,
+        "value": b"{}"}
