@@ -12,7 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, Iterable, Iterator
+from operator import attrgetter
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from ingest.contracts import current_version
 from ingest.domain import CARD_TYPES, SCORING_TYPES, SENT_OFF_TYPES, STAT_NAMES, Match, MatchEvent, pass_accuracy
@@ -26,9 +27,9 @@ BREAK_BEFORE = {2: 15 * 60, 3: 5 * 60, 4: 2 * 60, 5: 5 * 60}
 PLAYER_STATS_EVERY = 5  # match minutes
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """One message to send: the contract (= logical topic) it belongs to, its key and value."""
+class Outgoing(NamedTuple):
+    """One message to send: the contract (= logical topic) it belongs to, its key and value. (A named
+    tuple: a replay makes one per message, and it builds in half the time of a frozen dataclass.)"""
 
     contract: str
     key: str
@@ -413,7 +414,7 @@ def matchday_timeline(matches: Iterable[Match], kickoff: datetime) -> Iterator[O
 
     Each match's own order is kept (heapq.merge never reorders within one input).
     """
-    return heapq.merge(*(match_timeline(match, kickoff) for match in matches), key=lambda out: out.offset)
+    return heapq.merge(*(match_timeline(match, kickoff) for match in matches), key=attrgetter("offset"))
 
 
 __all__ = ["CARD_TYPES", "Outgoing", "match_timeline", "matchday_timeline", "derived_id", "clock_fields"]
