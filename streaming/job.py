@@ -79,7 +79,7 @@ def migrate(settings: Settings, contracts: dict[str, Contract]) -> None:
 # How long the broker may hold a fetch that finds no new message (the Java client's fetch.max.wait.ms,
 # 500 ms by default). A consumer sends its next fetch as it returns records, so at the next micro-batch
 # that fetch was often still parked at the broker: a batch of the quiet topics (live-matches, the
-# stats) spent about 0.6 s reading a few messages, mostly waiting for it (README, Triggers).
+# stats) spent about 0.6 s reading a few messages, mostly waiting for it (README, Quiet topics read at once).
 FETCH_MAX_WAIT_MS = 20
 
 
@@ -129,7 +129,7 @@ KAFKA_SOURCE_SCHEMA = "key binary, value binary, topic string, partition int, of
 def warm_up(spark: SparkSession) -> pa.Table:
     """Collects one message, not a football one (`{}`), through a lander's projection as Arrow, before
     the queries start. A fresh JVM's first job (task launch, code generation, Arrow's writer) cost the
-    first micro-batch of events about a second, so a matchday's kick-off landed late (README, Triggers)."""
+    first micro-batch of events 0.6-0.8 s more, so a matchday's kick-off landed late (README, Warm start)."""
     started = time.perf_counter()
     message = (None, b"{}", "warm-up", 0, 0, datetime(2026, 1, 1, tzinfo=timezone.utc))
     rows = transforms.for_lander(spark.createDataFrame([message], KAFKA_SOURCE_SCHEMA)).toArrow()
