@@ -28,11 +28,14 @@ def screened(rows: pa.Table, texts: list[str | None], typed: pa.Table) -> tuple[
     return pa.table(columns), kafka
 
 
+def accepted(validated: pa.Table) -> pa.Table:
+    """The accepted rows of a validated topic batch (or part of one), without `reason`/`kafka_key`."""
+    return validated.filter(pc.is_null(validated["reason"])).drop_columns(["reason", "kafka_key"])
+
+
 def split(validated: pa.Table) -> tuple[pa.Table, pa.Table]:
     """(accepted rows without `reason`/`kafka_key`, dead-letter rows) of a validated topic batch."""
-    refused = pc.is_valid(validated["reason"])
-    accepted = validated.filter(pc.invert(refused)).drop_columns(["reason", "kafka_key"])
-    failed = validated.filter(refused)
+    failed = validated.filter(pc.is_valid(validated["reason"]))
     dead = pa.table(
         {
             "topic": failed["kafka_topic"],
@@ -46,7 +49,7 @@ def split(validated: pa.Table) -> tuple[pa.Table, pa.Table]:
             "rejected_by": pa.array([REJECTED_BY_STREAMING] * failed.num_rows, pa.string()),
         }
     )
-    return accepted, dead
+    return accepted(validated), dead
 
 
 def first_per_event(rows: pa.Table) -> pa.Table:

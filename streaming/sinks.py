@@ -1,5 +1,6 @@
-"""Idempotent writes: PostgreSQL in bulk (COPY into a temporary table, then INSERT ... ON CONFLICT)
-and Parquet files named after the batch, so a batch written again replaces its own files.
+"""Idempotent writes: PostgreSQL in bulk (COPY into a temporary table, then INSERT ... ON CONFLICT,
+part by part while the lander tests the next part: Staging) and Parquet files named after the
+batch, so a batch written again replaces its own files.
 
 A micro-batch lands in one transaction together with its row in `landed_batches`, so a batch
 that Spark replays after a crash is recognised and skipped, and rows never land twice. Its
@@ -14,6 +15,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+import queue
+import threading
 import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
@@ -90,21 +93,39 @@ def _qualified(table: str) -> sql.Composable:
     return sql.Identifier(schema, name)
 
 
+def _copy(cursor, temp: sql.Composable, rows: pa.Table) -> None:
+    cols = sql.SQL(", ").join(map(sql.Identifier, rows.column_names))
+    text = _csv(rows)
+    # In one read: psycopg2 takes the GIL for each read of the file (8 kB by default), and a Staging's
+    # thread waited for it behind the lander's tests.
+    cursor.copy_expert(sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(temp, cols).as_string(cursor),
+                       text, size=max(text.getbuffer().nbytes, 8192))
+
+
+def _create_temp(cursor, table: str, columns: list[str]) -> sql.Composable:
+    """A temporary table for a batch's rows of `table`: the same column types, none of its constraints
+    (those apply on the INSERT); dropped when the transaction ends."""
+    temp = sql.Identifier(f"incoming_{table.split('.')[-1]}")
+    cursor.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
+        temp, sql.SQL(", ").join(map(sql.Identifier, columns)), _qualified(table)))
+    return temp
+
+
 def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
+    """Lands an upsert's rows: COPY into a temporary table, then one INSERT ... ON CONFLICT; the rows inserted."""
     if upsert.rows.num_rows == 0:
         return 0
     columns = [c for c in upsert.rows.column_names if c != "batch_id"]
-    temp = sql.Identifier(f"incoming_{upsert.table.split('.')[-1]}")
+    temp = _create_temp(cursor, upsert.table, columns)
+    _copy(cursor, temp, upsert.rows.select(columns))
+    return _insert(cursor, upsert, columns, temp, batch_id, batches.unique(upsert.rows, upsert.key))
+
+
+def _insert(cursor, upsert: Upsert, columns: list[str], temp: sql.Composable, batch_id: int, unique: bool) -> int:
+    """INSERT ... ON CONFLICT of the rows in `temp` into the upsert's table, and its follow-up; the rows
+    inserted. `unique`: no key repeats among them."""
     target = _qualified(upsert.table)
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
-    # Same column types as the target, none of its constraints (those apply on the INSERT).
-    cursor.execute(
-        sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(temp, cols, target)
-    )
-    cursor.copy_expert(
-        sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(temp, cols).as_string(cursor),
-        _csv(upsert.rows.select(columns)),
-    )
     key = sql.SQL(", ").join(map(sql.Identifier, upsert.key))
     order = sql.SQL(", ").join(map(sql.Identifier, (*upsert.key, *upsert.order_by)))
     if upsert.update:
@@ -117,7 +138,7 @@ def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
         action = sql.SQL("DO NOTHING")
     # A batch's repeats of a key: the first (by `order`) wins. Without repeats (nearly every batch) the rows
     # go in as they are: sorting a batch of events (tens of MB with their raw JSON) took half the INSERT.
-    if batches.unique(upsert.rows, upsert.key):
+    if unique:
         select = sql.SQL("SELECT {cols}, %(batch_id)s FROM {temp}").format(cols=cols, temp=temp)
     else:
         select = sql.SQL("SELECT DISTINCT ON ({key}) {cols}, %(batch_id)s FROM {temp} ORDER BY {order}").format(
@@ -134,6 +155,77 @@ def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
         {"batch_id": batch_id},
     )
     return cursor.fetchone()[0]
+
+
+class Staging:
+    """Lands a batch's rows of one table part by part, in a thread, while the lander tests the batch's
+    next part: PostgreSQL parses, checks and stores a part (COPY into a temporary table, then the
+    upsert's INSERT ... ON CONFLICT DO NOTHING and its follow-up) while Python tests messages. All in
+    the transaction that then lands the rest of the batch and its id (`land_batch` with `staged`).
+
+    The parts' INSERTs add up to the whole batch's when no key repeats in the batch: no copy of a key
+    then has to win over another. `land_batch` checks that, and otherwise rolls them back and lands
+    the batch whole, as the sink does after any error here (kept, and raised by `finish`)."""
+
+    def __init__(self, conn, upsert: Upsert, batch_id: int) -> None:
+        if upsert.update:
+            raise StreamingError(f"Rows of {upsert.table} that update their keys cannot be landed part by part: a bug in the lander.")
+        self.conn = conn
+        self.upsert = upsert  # the table, key and follow-up of the rows `put` brings
+        self.batch_id = batch_id
+        self.rows = 0  # put so far
+        self.inserted = 0
+        self.error: BaseException | None = None
+        self._parts: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._land_parts, name=f"staging {upsert.table}", daemon=True)
+        self._thread.start()
+
+    def put(self, rows: pa.Table) -> None:
+        if rows.num_rows:
+            self.rows += rows.num_rows
+            self._parts.put(rows)
+
+    def _land_parts(self) -> None:
+        cursor, temp = None, None
+        while (rows := self._parts.get()) is not None:
+            if self.error is not None:
+                continue  # drained: the batch lands whole on another attempt
+            try:
+                columns = [c for c in rows.column_names if c != "batch_id"]
+                if cursor is None:
+                    cursor = self.conn.cursor()
+                    temp = _create_temp(cursor, self.upsert.table, columns)
+                else:
+                    cursor.execute(sql.SQL("TRUNCATE {}").format(temp))
+                _copy(cursor, temp, rows.select(columns))
+                self.inserted += _insert(cursor, self.upsert, columns, temp, self.batch_id, unique=True)
+            except BaseException as error:  # noqa: BLE001 - kept for `finish`, in the sink's thread
+                self.error = error
+        if cursor is not None and not cursor.closed:
+            cursor.close()
+
+    def _join(self) -> None:
+        self._parts.put(None)
+        self._thread.join()
+
+    def finish(self) -> None:
+        """Waits for the last part; raises what a part's statements raised."""
+        self._join()
+        if self.error is not None:
+            raise self.error
+
+    def holds(self, upsert: Upsert) -> bool:
+        """Whether the parts landed are `upsert` landed whole: all its rows, no key twice."""
+        return (upsert.table == self.upsert.table and upsert.rows.num_rows == self.rows
+                and batches.unique(upsert.rows, upsert.key))
+
+    def abandon(self) -> None:
+        """Stops landing parts and rolls the transaction back (on a connection that may be gone)."""
+        self._join()
+        try:
+            self.conn.rollback()
+        except Exception:  # noqa: BLE001 - a broken connection rolls back by itself
+            pass
 
 
 def filesystem(root: str) -> tuple[pafs.FileSystem, str]:
@@ -195,19 +287,29 @@ def landed_batch_ids(conn, batches_table: str, checkpoint: str) -> set[int]:
 
 def land_batch(
     conn, batches_table: str, checkpoint: str, batch_id: int, upserts: list[Upsert], dead_letters: int, drifted: int = 0,
-    landed: datetime | None = None,
+    landed: datetime | None = None, staged: Staging | None = None,
 ) -> bool:
     """Write a micro-batch's upserts in one transaction; False when this batch had landed already.
-    `landed`: the time its rows carry (default: the transaction's)."""
+    `landed`: the time its rows carry (default: the transaction's). `staged`: one upsert's rows, landed
+    already part by part in this connection's transaction (Staging); when they are not the upsert
+    landed whole (a key repeats), they are rolled back and the upsert lands whole."""
     with conn:  # commits, or rolls back on any error
+        if staged is not None:
+            staged.finish()
+            held = next((u for u in upserts if u.table == staged.upsert.table), None)
+            if held is None or not staged.holds(held):
+                conn.rollback()
+                staged = None
         with conn.cursor() as cursor:
             cursor.execute(
                 sql.SQL("SELECT 1 FROM {} WHERE checkpoint = %s AND batch_id = %s").format(_qualified(batches_table)),
                 (checkpoint, batch_id),
             )
             if cursor.fetchone():
+                conn.rollback()  # what was staged, too
                 return False
-            rows = sum(_upsert(cursor, upsert, batch_id) for upsert in upserts)
+            rows = sum(staged.inserted if staged is not None and upsert.table == staged.upsert.table else _upsert(cursor, upsert, batch_id)
+                       for upsert in upserts)
             cursor.execute(
                 sql.SQL(
                     "INSERT INTO {} (checkpoint, batch_id, rows_landed, dead_letters, drifted_rows, landed_at) "
@@ -241,11 +343,12 @@ class Sink(ABC):
         self.checkpoint = checkpoint
         self.conn = None
         self.timings: dict[str, float] = {}
+        self._staging: Staging | None = None  # a batch's rows being landed part by part, until the batch lands
 
     @abstractmethod
     def write(self, batch: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
         """What a batch lands (rows per table, dead letters included, and its cold copy), its rows
-        stamped `landed`, or (None) the time the batch is collected."""
+        stamped `landed`, or (None) the time the lander takes the batch."""
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
         batches_table = self.settings.table("landed_batches")
@@ -258,13 +361,26 @@ class Sink(ABC):
             self.write(batch, batch_id, landed).keep_cold()
             return
         self.timings = {}
-        landing = self.write(batch, batch_id, None)
-        upserts = landing.upserts
-        dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
-        drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
-        with self.timed("postgres"):
-            self._retried(batch_id, lambda conn: land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted,
-                                                                    landing.landed))
+        try:
+            landing = self.write(batch, batch_id, None)
+            upserts = landing.upserts
+            dead_rows = sum(u.rows.num_rows for u in upserts if u.table == self.settings.table("dead_letter"))
+            drifted = sum(u.rows.num_rows - u.rows["schema_drift"].null_count for u in upserts if "schema_drift" in u.rows.column_names)
+
+            def land(conn) -> bool:
+                # The staged rows serve the first attempt, on their connection; a retry lands the batch whole.
+                staged, self._staging = self._staging, None
+                if staged is not None and staged.conn is not conn:
+                    staged.abandon()
+                    staged = None
+                return land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted, landing.landed, staged)
+
+            with self.timed("postgres"):
+                self._retried(batch_id, land)
+        finally:
+            if self._staging is not None:  # the batch failed before landing: no transaction stays open
+                self._staging.abandon()
+                self._staging = None
         with self.timed("parquet"):
             landing.keep_cold()
         log.info(
@@ -278,6 +394,15 @@ class Sink(ABC):
         started = time.perf_counter()
         yield
         self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - started
+
+    def staging(self, upsert: Upsert, batch_id: int) -> Staging | None:
+        """A Staging of a batch's rows for `upsert` on this sink's connection, or None while PostgreSQL is
+        unreachable (the batch then lands whole, with the retries)."""
+        try:
+            self._staging = Staging(self._connection(), upsert, batch_id)
+        except PostgresUnavailableError:
+            self._staging = None
+        return self._staging
 
     def _connection(self):
         if self.conn is None or self.conn.closed:
@@ -300,33 +425,53 @@ class Sink(ABC):
         )
 
 
-def validated(batch: DataFrame, contract: Contract, screen: screening.Screen) -> pa.Table:
+# Messages tested at a time: a part's accepted rows go to PostgreSQL (Staging) while the next is tested.
+PART_MESSAGES = 5_000
+
+
+def validated(batch: DataFrame, contract: Contract, screen: screening.Screen,
+              on_part: Callable[[pa.Table], object] | None = None) -> pa.Table:
     """A lander's batch (transforms.for_lander) as transforms.validate (for_postgres) would have made
     it, collected: the messages that pass the cheap test (screening) are typed by Arrow's JSON
-    reader, the others are validated in full by Spark, alone."""
+    reader, the others are validated in full by Spark, alone. `on_part` is given each part of the
+    result as soon as it is known: the screened messages PART_MESSAGES at a time, then Spark's."""
     rows = batch.toArrow()
-    try:
-        texts, typed = screen.passed(rows["value"].to_pylist())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
-        # Never seen on a message that passed; should it happen, the full check judges the whole batch.
-        log.warning("Arrow's JSON reader refused a screened batch of %s (%s): validating it in full", contract.topic, error)
-        texts, typed = [None] * rows.num_rows, screen.typed([])
-    accepted, others = batches.screened(rows, texts, typed)
+    accepted_parts, other_parts = [], []
+    for start in range(0, rows.num_rows, PART_MESSAGES) or [0]:
+        accepted, others = _screened(rows.slice(start, PART_MESSAGES), contract, screen)
+        if on_part is not None and accepted.num_rows:
+            on_part(accepted)
+        accepted_parts.append(accepted)
+        other_parts.append(others)
+    accepted, others = pa.concat_tables(accepted_parts), pa.concat_tables(other_parts)
     if others.num_rows == 0:
         return accepted
     checked = transforms.for_postgres(
         transforms.validate(batch.sparkSession.createDataFrame(others), contract, screen.max_message_bytes)).toArrow()
-    if not screen.enabled:
-        return checked
-    return pa.concat_tables([accepted, checked.select(accepted.column_names).cast(accepted.schema)])
+    if screen.enabled:
+        checked = checked.select(accepted.column_names).cast(accepted.schema)
+    if on_part is not None:
+        on_part(checked)
+    return pa.concat_tables([accepted, checked]) if screen.enabled else checked
+
+
+def _screened(rows: pa.Table, contract: Contract, screen: screening.Screen) -> tuple[pa.Table, pa.Table]:
+    """(the messages of `rows` that pass the cheap test, typed; the others, to validate in full)."""
+    try:
+        texts, typed = screen.passed(rows["value"].to_pylist())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
+        # Never seen on a message that passed; should it happen, the full check judges these messages.
+        log.warning("Arrow's JSON reader refused screened messages of %s (%s): validating them in full", contract.topic, error)
+        texts, typed = [None] * rows.num_rows, screen.typed([])
+    return batches.screened(rows, texts, typed)
 
 
 class TopicLander(Sink):
     """A topic's landing query, whose batches arrive as Kafka rows (transforms.for_lander): collects a
     batch once as Arrow, tests its messages in Python (streaming.screening), validates in full the
-    few that do not pass, lands the
-    accepted rows and the dead letters in PostgreSQL in one transaction with the batch id, then
-    writes the accepted rows to Parquet.
+    few that do not pass, lands the accepted rows (part by part as it tests them: Staging) and the
+    dead letters in PostgreSQL in one transaction with the batch id, then writes the accepted rows
+    to Parquet.
 
     A batch that Spark replays after a crash lands nothing in PostgreSQL when it has the batch id;
     either way the batch's Parquet files (part-<query id>-<batch id>) are written again over
@@ -341,13 +486,18 @@ class TopicLander(Sink):
         self.screen = screening.Screen(contract, settings.max_message_bytes)
 
     def write(self, batch: DataFrame, batch_id: int, landed: datetime | None) -> Landing:
-        with self.timed("validate"):
-            rows, refused = batches.split(validated(batch, self.contract, self.screen))
-        landed = landed or datetime.now(timezone.utc)
-        rows = stamped(rows, landed)
-        name = f"{_query_id(batch)}-{batch_id}"
         counts = self.logical == momentum.COUNTED
         windows_table = self.settings.table("team_momentum_5min")
+        upsert = accepted_rows(self.settings.table(self.logical), pa.table({}), windows_table if counts else None)
+        # A batch PostgreSQL has (landed) is only written to the cold store again: nothing to stage.
+        staging = self.staging(upsert, batch_id) if landed is None else None
+        landed = landed or datetime.now(timezone.utc)
+        with self.timed("validate"):
+            rows, refused = batches.split(validated(
+                batch, self.contract, self.screen,
+                None if staging is None else lambda part: staging.put(stamped(batches.accepted(part), landed))))
+        rows = stamped(rows, landed)
+        name = f"{_query_id(batch)}-{batch_id}"
 
         def cold() -> None:
             if rows.num_rows:
@@ -358,7 +508,7 @@ class TopicLander(Sink):
                     write_parquet(windows, self.settings.parquet_root, MOMENTUM_FOLDER, name)
 
         return Landing([
-            accepted_rows(self.settings.table(self.logical), rows, windows_table if counts else None),
+            replace(upsert, rows=rows),
             Upsert(table=self.settings.table("dead_letter"), rows=refused, key=("kafka_topic", "partition", "offset")),
         ], landed, cold)
 
