@@ -178,3 +178,25 @@ def test_a_batch_that_fails_while_staging_leaves_nothing_and_lands_once_when_rep
     finally:
         lander._drop_connection()
     _assert_landed_once(settings, pg_conn, first, broken)
+
+
+def test_events_an_earlier_batch_landed_stay_as_they_were_and_count_once(settings, pg_conn, spark, russia_saudi_messages, query):
+    """Batch 1 repeats 300 events of batch 0 (a provider sending them again), in two of its parts: those events
+    keep batch 0's copy and count once in the momentum windows."""
+    events = [m["value"] for m in russia_saudi_messages if m["topic"] == TOPIC][:1200]
+    lander = _lander(settings)
+    try:
+        lander(transforms.for_lander(kafka_rows(spark, TOPIC, [json.dumps(e).encode() for e in events[:600]])), 0)
+        lander(transforms.for_lander(kafka_rows(spark, TOPIC, [json.dumps(e).encode() for e in events[300:]])), 1)
+    finally:
+        lander._drop_connection()
+    with pg_conn.cursor() as cursor:
+        cursor.execute(f"SELECT event_id, batch_id FROM {settings.table('match_events')}")
+        batch_of = dict(cursor.fetchall())
+        cursor.execute(f"SELECT sum(passes), sum(shots) FROM {settings.table('team_momentum_5min')}")
+        passes, shots = cursor.fetchone()
+    assert batch_of == {e["event_id"]: 0 if i < 600 else 1 for i, e in enumerate(events)}
+    # The windows count what momentum.py says: play (periods 1-4) of a team, with an event time.
+    counted = [e for e in events if e["team_id"] is not None and e["period"] < 5 and e["timestamp"] is not None]
+    assert passes == sum(e["event_type"] == "PASS" for e in counted) > 0
+    assert shots == sum(e["event_type"] in ("SHOT", "GOAL", "PENALTY_GOAL", "PENALTY_MISSED") for e in counted) > 0
