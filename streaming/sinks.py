@@ -198,6 +198,7 @@ class Staging:
                 else:
                     cursor.execute(sql.SQL("TRUNCATE {}").format(temp))
                 _copy(cursor, temp, rows.select(columns))
+                # A key twice in the part is one twice in the batch: land_batch rolls the parts back (holds).
                 self.inserted += _insert(cursor, self.upsert, columns, temp, self.batch_id, unique=True)
             except BaseException as error:  # noqa: BLE001 - kept for `finish`, in the sink's thread
                 self.error = error

@@ -70,3 +70,22 @@ def table_prefix(pg_conn):
     drop_tables(pg_conn, prefix)
     with pg_conn.cursor() as cursor:
         cursor.execute(f"drop table streaming.{prefix}landed_batches")
+
+
+@pytest.fixture
+def lander_settings(tmp_path, pg_conn):
+    """The job's settings with tables (a prefix of this test's, created by the job's migration),
+    checkpoints and Parquet root of this test only, for a lander called directly; tables dropped after."""
+    import os
+    import uuid
+
+    from pipeline import drop_prefixed_tables
+    from streaming import job
+    from streaming.settings import Settings
+
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    settings = Settings.from_env({**os.environ, "STREAMING_TABLE_PREFIX": prefix, "STREAMING_PARQUET_ROOT": str(tmp_path / "parquet"),
+                                  "STREAMING_CHECKPOINT_DIR": str(tmp_path / "checkpoints")})
+    job.migrate(settings, job.load_contracts(settings))
+    yield settings
+    drop_prefixed_tables(pg_conn, prefix)

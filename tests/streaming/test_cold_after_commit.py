@@ -12,7 +12,6 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from pipeline import drop_prefixed_tables
 from streaming import job, transforms
 from streaming.settings import Settings
 from streaming.sinks import TopicLander
@@ -24,13 +23,8 @@ TOPIC = "match-events"
 
 
 @pytest.fixture
-def settings(tmp_path, pg_conn):
-    prefix = f"t{uuid.uuid4().hex[:10]}_"
-    settings = Settings.from_env({**os.environ, "STREAMING_TABLE_PREFIX": prefix, "STREAMING_PARQUET_ROOT": str(tmp_path / "parquet"),
-                                  "STREAMING_CHECKPOINT_DIR": str(tmp_path / "checkpoints")})
-    job.migrate(settings, job.load_contracts(settings))
-    yield settings
-    drop_prefixed_tables(pg_conn, prefix)
+def settings(lander_settings):
+    return lander_settings
 
 
 def _cold_rows(settings: Settings) -> list[tuple]:

@@ -1,4 +1,4 @@
-"""A lander copies a batch's accepted rows into PostgreSQL part by part while it tests the next part
+"""A lander lands a batch's accepted rows in PostgreSQL part by part while it tests the next part
 (sinks.Staging), in the transaction that then lands the batch. What lands must be what the rules say
 a batch lands, whatever happens to that transaction: every event of the batch once (its first copy in
 Kafka order, with its own JSON), the broken messages as dead letters, one landing time; on real events
@@ -7,13 +7,11 @@ of Russia 5-0 Saudi Arabia (see data/NOTICE.md)."""
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 
 import pytest
 
-from pipeline import drop_prefixed_tables
 from streaming import job, sinks, transforms
 from streaming.settings import Settings
 from streaming.sinks import TopicLander
@@ -26,14 +24,9 @@ PART = 250  # messages tested at a time here: a batch below is 5 parts, then the
 
 
 @pytest.fixture
-def settings(tmp_path, pg_conn, monkeypatch):
+def settings(lander_settings, monkeypatch):
     monkeypatch.setattr(sinks, "PART_MESSAGES", PART)
-    prefix = f"t{uuid.uuid4().hex[:10]}_"
-    settings = Settings.from_env({**os.environ, "STREAMING_TABLE_PREFIX": prefix, "STREAMING_PARQUET_ROOT": str(tmp_path / "parquet"),
-                                  "STREAMING_CHECKPOINT_DIR": str(tmp_path / "checkpoints")})
-    job.migrate(settings, job.load_contracts(settings))
-    yield settings
-    drop_prefixed_tables(pg_conn, prefix)
+    return lander_settings
 
 
 def _batch(spark, russia_saudi_messages, repeat: bool):
