@@ -28,8 +28,10 @@ def command(settings: Settings, available_now: bool) -> list[str]:
     checkpoints) on --jars, and this Python as the driver's and the executors' interpreter. The
     project's code is the installed package: the executors run none of it (the job has no Python
     UDFs; every foreachBatch sink runs in the driver)."""
-    from streaming.job import spark_jars
+    from streaming.job import DRIVER_JAVA_OPTIONS, driver_java_options, spark_jars
 
+    # The driver's JVM starts before the job reads SPARK_CONF_FILE: its options go on the command.
+    java_options = driver_java_options(settings, backfill=available_now)
     return [
         str(spark_submit()),
         "--master", settings.spark_master,
@@ -38,6 +40,7 @@ def command(settings: Settings, available_now: bool) -> list[str]:
         "--jars", ",".join(str(jar.resolve()) for jar in spark_jars(settings)),
         "--conf", f"spark.pyspark.python={sys.executable}",
         "--conf", f"spark.pyspark.driver.python={sys.executable}",
+        *(["--conf", f"{DRIVER_JAVA_OPTIONS}={java_options}"] if java_options else []),
         str(MAIN_FILE), JARS_DIR_OPTION, str(settings.spark_jars_dir.resolve()),
         "run", *(["--available-now"] if available_now else []),
     ]

@@ -58,3 +58,18 @@ def test_hadoop_aws_is_the_version_of_the_hadoop_inside_pyspark():
     pinned = re.search(r"<hadoop\.version>([^<]+)</hadoop\.version>", pom)[1]
     bundled = sorted((Path(pyspark.__file__).parent / "jars").glob("hadoop-client-api-*.jar"))
     assert [jar.name for jar in bundled] == [f"hadoop-client-api-{pinned}.jar"]
+
+
+def java_options_of(command: list[str]) -> list[str]:
+    return [value for flag, value in zip(command, command[1:]) if flag == "--conf" and value.startswith("spark.driver.extraJavaOptions=")]
+
+
+def test_a_backfills_driver_compiles_with_c1_only_unless_spark_conf_file_sets_the_drivers_options(folders, tmp_path):
+    settings = Settings.from_env({**folders, "STREAMING_CHECKPOINT_DIR": "/tmp/checkpoints"})
+    assert java_options_of(spark_submit.command(settings, True)) == ["spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1"]
+    assert java_options_of(spark_submit.command(settings, False)) == []
+    conf = tmp_path / "spark-defaults.conf"
+    conf.write_text("spark.driver.extraJavaOptions -Dmatchday.own=1\n")
+    own = Settings.from_env({**folders, "STREAMING_CHECKPOINT_DIR": "/tmp/checkpoints", "SPARK_CONF_FILE": str(conf)})
+    assert java_options_of(spark_submit.command(own, True)) == java_options_of(spark_submit.command(own, False)) == [
+        "spark.driver.extraJavaOptions=-Dmatchday.own=1"]
