@@ -68,8 +68,8 @@ def spark_session(settings: Settings, app_name: str = "matchday-streaming", *, b
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
     )
-    if backfill:
-        builder = builder.config(DRIVER_JAVA_OPTIONS, BACKFILL_DRIVER_JAVA_OPTIONS)
+    if java_options := driver_java_options(settings, backfill):
+        builder = builder.config(DRIVER_JAVA_OPTIONS, java_options)
     for key, value in settings.spark_conf:  # SPARK_CONF_FILE: any setting, over ours
         builder = builder.config(key, value)
     if settings.spark_master:
