@@ -1,6 +1,6 @@
-"""Idempotent writes: PostgreSQL in bulk (COPY into a temporary table, then INSERT ... ON CONFLICT,
-part by part while the lander tests the next part: Staging) and Parquet files named after the
-batch, so a batch written again replaces its own files.
+"""Idempotent writes: PostgreSQL in bulk (COPY, in PostgreSQL's binary format where it can, into a
+temporary table, then INSERT ... ON CONFLICT, part by part while the lander tests the next part:
+Staging) and Parquet files named after the batch, so a batch written again replaces its own files.
 
 A micro-batch lands in one transaction together with its row in `landed_batches`, so a batch
 that Spark replays after a crash is recognised and skipped, and rows never land twice. Its
@@ -34,7 +34,7 @@ from pyspark.sql import DataFrame
 
 from ingest.errors import PostgresUnreachableError
 
-from . import batches, momentum, retry, screening, transforms
+from . import batches, momentum, pgcopy, retry, screening, transforms
 from .errors import PostgresUnavailableError, StreamingError
 from .schemas import Contract
 from .settings import PostgresSettings, Settings
@@ -93,13 +93,36 @@ def _qualified(table: str) -> sql.Composable:
     return sql.Identifier(schema, name)
 
 
-def _copy(cursor, temp: sql.Composable, rows: pa.Table) -> None:
-    cols = sql.SQL(", ").join(map(sql.Identifier, rows.column_names))
-    text = _csv(rows)
+def _column_types(cursor, table: str) -> dict[str, int]:
+    """The type OIDs of a table's columns, by name."""
+    cursor.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                   (table,))
+    return dict(cursor.fetchall())
+
+
+@dataclass(frozen=True)
+class CopyData:
+    """Rows as the data of a COPY: PostgreSQL's binary format where each column's values have its
+    column's type (streaming.pgcopy), CSV otherwise."""
+
+    columns: list[str]
+    options: str
+    data: io.BytesIO
+
+    @classmethod
+    def of(cls, rows: pa.Table, types: dict[str, int]) -> CopyData:
+        oids = [types.get(column) for column in rows.column_names]
+        if None not in oids and pgcopy.encodable(rows.schema, oids):
+            return cls(rows.column_names, "FORMAT binary", pgcopy.binary_copy(rows, oids))
+        return cls(rows.column_names, "FORMAT csv, HEADER true", _csv(rows))
+
+
+def _copy(cursor, temp: sql.Composable, data: CopyData) -> None:
+    cols = sql.SQL(", ").join(map(sql.Identifier, data.columns))
     # In one read: psycopg2 takes the GIL for each read of the file (8 kB by default), and a Staging's
     # thread waited for it behind the lander's tests.
-    cursor.copy_expert(sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(temp, cols).as_string(cursor),
-                       text, size=max(text.getbuffer().nbytes, 8192))
+    cursor.copy_expert(sql.SQL("COPY {} ({}) FROM STDIN WITH ({})").format(temp, cols, sql.SQL(data.options)).as_string(cursor),
+                       data.data, size=max(data.data.getbuffer().nbytes, 8192))
 
 
 def _create_temp(cursor, table: str, columns: list[str]) -> sql.Composable:
@@ -117,7 +140,7 @@ def _upsert(cursor, upsert: Upsert, batch_id: int) -> int:
         return 0
     columns = [c for c in upsert.rows.column_names if c != "batch_id"]
     temp = _create_temp(cursor, upsert.table, columns)
-    _copy(cursor, temp, upsert.rows.select(columns))
+    _copy(cursor, temp, CopyData.of(upsert.rows.select(columns), _column_types(cursor, upsert.table)))
     return _insert(cursor, upsert, columns, temp, batch_id, batches.unique(upsert.rows, upsert.key))
 
 
@@ -177,29 +200,32 @@ class Staging:
         self.inserted = 0
         self.error: BaseException | None = None
         self._parts: queue.SimpleQueue = queue.SimpleQueue()
+        with conn.cursor() as cursor:  # opens the transaction the parts land in
+            self._types = _column_types(cursor, upsert.table)
         self._thread = threading.Thread(target=self._land_parts, name=f"staging {upsert.table}", daemon=True)
         self._thread.start()
 
     def put(self, rows: pa.Table) -> None:
+        """Queues a part's rows, encoded for COPY here: in the thread that tests messages, which waits
+        for PostgreSQL anyway, rather than in the thread that feeds PostgreSQL."""
         if rows.num_rows:
             self.rows += rows.num_rows
-            self._parts.put(rows)
+            self._parts.put(CopyData.of(rows.select([c for c in rows.column_names if c != "batch_id"]), self._types))
 
     def _land_parts(self) -> None:
         cursor, temp = None, None
-        while (rows := self._parts.get()) is not None:
+        while (part := self._parts.get()) is not None:
             if self.error is not None:
                 continue  # drained: the batch lands whole on another attempt
             try:
-                columns = [c for c in rows.column_names if c != "batch_id"]
                 if cursor is None:
                     cursor = self.conn.cursor()
-                    temp = _create_temp(cursor, self.upsert.table, columns)
+                    temp = _create_temp(cursor, self.upsert.table, part.columns)
                 else:
                     cursor.execute(sql.SQL("TRUNCATE {}").format(temp))
-                _copy(cursor, temp, rows.select(columns))
+                _copy(cursor, temp, part)
                 # A key twice in the part is one twice in the batch: land_batch rolls the parts back (holds).
-                self.inserted += _insert(cursor, self.upsert, columns, temp, self.batch_id, unique=True)
+                self.inserted += _insert(cursor, self.upsert, part.columns, temp, self.batch_id, unique=True)
             except BaseException as error:  # noqa: BLE001 - kept for `finish`, in the sink's thread
                 self.error = error
         if cursor is not None and not cursor.closed:
@@ -401,7 +427,8 @@ class Sink(ABC):
         unreachable (the batch then lands whole, with the retries)."""
         try:
             self._staging = Staging(self._connection(), upsert, batch_id)
-        except PostgresUnavailableError:
+        except retry.UNAVAILABLE:  # the kept connection may have broken since the last batch
+            self._drop_connection()
             self._staging = None
         return self._staging
 
