@@ -4,9 +4,10 @@ Staging) and Parquet files named after the batch, so a batch written again repla
 
 A micro-batch lands in one transaction together with its row in `landed_batches`, so a batch
 that Spark replays after a crash is recognised and skipped, and rows never land twice. Its
-Parquet files are written after that commit, so rows are visible in PostgreSQL without waiting
-for them, and before Spark's checkpoint commit: a replayed batch that PostgreSQL has writes its
-files again, over themselves. The queries' foreachBatch functions are sinks on one small base
+Parquet files are written under hidden names while PostgreSQL lands it, and appear (renamed)
+only after that commit, so the cold store never shows a batch PostgreSQL lacks; all before
+Spark's checkpoint commit: a replayed batch that PostgreSQL has writes its files again, over
+themselves. The queries' foreachBatch functions are sinks on one small base
 (`Sink.write(batch)`), which does the retries, the skipping and the timing once.
 """
 
@@ -61,15 +62,44 @@ class Upsert:
 
 
 @dataclass(frozen=True)
+class ColdFiles:
+    """Parquet files written under hidden names (which readers of the cold store skip), and the names
+    `publish` gives them."""
+
+    fs: pafs.FileSystem | None = None
+    moves: tuple[tuple[str, str], ...] = ()  # (hidden, final)
+
+    def publish(self) -> int:
+        for hidden, final in self.moves:
+            self.fs.move(hidden, final)
+        return len(self.moves)
+
+    def discard(self) -> None:
+        for hidden, _ in self.moves:
+            try:
+                self.fs.delete_file(hidden)
+            except OSError:  # gone already: nothing to discard
+                pass
+
+
+@dataclass(frozen=True)
 class Landing:
-    """What a batch lands: rows per table in PostgreSQL, stamped `landed`, and `cold`, which writes its
-    cold copy (Parquet) once PostgreSQL has the batch, so the rows are visible without waiting for the files."""
+    """What a batch lands: rows per table in PostgreSQL, stamped `landed`, and its cold copy (Parquet):
+    `cold_files` writes the files it can before PostgreSQL has the batch, hidden, and `cold` what needs
+    PostgreSQL's result (the momentum windows); `keep_cold` shows the one and writes the other once
+    PostgreSQL has the batch, so the rows are visible without waiting for the files."""
 
     upserts: list[Upsert]
     landed: datetime
     cold: Callable[[], object] | None = None
+    cold_files: Callable[[], ColdFiles] | None = None
 
-    def keep_cold(self) -> None:
+    def stage_cold(self) -> ColdFiles:
+        return self.cold_files() if self.cold_files is not None else ColdFiles()
+
+    def keep_cold(self, staged: ColdFiles | None = None) -> None:
+        """Publishes `staged` (this landing's `stage_cold`, written again when None), then writes `cold`."""
+        (staged if staged is not None else self.stage_cold()).publish()
         if self.cold is not None:
             self.cold()
 
@@ -272,17 +302,21 @@ def write_parquet(rows: pa.Table, root: str, topic: str, name: str) -> int:
     one file per match date; returns the files written. A file appears whole (written under a
     hidden name, then renamed), and writing the same batch again replaces it instead of adding
     a copy."""
+    return hidden_parquet(rows, root, topic, name).publish()
+
+
+def hidden_parquet(rows: pa.Table, root: str, topic: str, name: str) -> ColdFiles:
+    """write_parquet's files, written under their hidden names only: shown by `publish`."""
     fs, base = filesystem(root)
-    files = 0
+    moves = []
     for match_date in pc.unique(rows["match_date"]).to_pylist():
         day = rows.filter(pc.is_null(rows["match_date"]) if match_date is None else pc.equal(rows["match_date"], match_date))
         folder = f"{base}/topic={topic}/match_date={match_date if match_date is not None else '__HIVE_DEFAULT_PARTITION__'}"
         fs.create_dir(folder, recursive=True)
         temporary, final = f"{folder}/.part-{name}.parquet.tmp", f"{folder}/part-{name}.parquet"
         pq.write_table(day.drop_columns(["match_date"]), temporary, filesystem=fs, compression="zstd")
-        fs.move(temporary, final)
-        files += 1
-    return files
+        moves.append((temporary, final))
+    return ColdFiles(fs, tuple(moves))
 
 
 def stamped(rows: pa.Table, landed_at: datetime) -> pa.Table:
@@ -388,6 +422,7 @@ class Sink(ABC):
             self.write(batch, batch_id, landed).keep_cold()
             return
         self.timings = {}
+        staged_files = ColdFiles()
         try:
             landing = self.write(batch, batch_id, None)
             upserts = landing.upserts
@@ -402,14 +437,20 @@ class Sink(ABC):
                     staged = None
                 return land_batch(conn, batches_table, self.checkpoint, batch_id, upserts, dead_rows, drifted, landing.landed, staged)
 
+            # The files while PostgreSQL lands the parts staged so far; hidden until it has the batch.
+            with self.timed("parquet"):
+                staged_files = landing.stage_cold()
             with self.timed("postgres"):
                 self._retried(batch_id, land)
+        except BaseException:
+            staged_files.discard()
+            raise
         finally:
             if self._staging is not None:  # the batch failed before landing: no transaction stays open
                 self._staging.abandon()
                 self._staging = None
         with self.timed("parquet"):
-            landing.keep_cold()
+            landing.keep_cold(staged_files)
         log.info(
             "%s batch %s landed: %s rows (%s with schema drift), %s dead letters; %s", self.checkpoint.rsplit("/", 1)[-1], batch_id,
             sum(u.rows.num_rows for u in upserts) - dead_rows, drifted, dead_rows,
@@ -498,8 +539,8 @@ class TopicLander(Sink):
     """A topic's landing query, whose batches arrive as Kafka rows (transforms.for_lander): collects a
     batch once as Arrow, tests its messages in Python (streaming.screening), validates in full the
     few that do not pass, lands the accepted rows (part by part as it tests them: Staging) and the
-    dead letters in PostgreSQL in one transaction with the batch id, then writes the accepted rows
-    to Parquet.
+    dead letters in PostgreSQL in one transaction with the batch id, and writes the accepted rows
+    to Parquet while PostgreSQL finishes, under hidden names that it drops once PostgreSQL commits.
 
     A batch that Spark replays after a crash lands nothing in PostgreSQL when it has the batch id;
     either way the batch's Parquet files (part-<query id>-<batch id>) are written again over
@@ -527,9 +568,12 @@ class TopicLander(Sink):
         rows = stamped(rows, landed)
         name = f"{_query_id(batch)}-{batch_id}"
 
+        def cold_files() -> ColdFiles:
+            if not rows.num_rows:
+                return ColdFiles()
+            return hidden_parquet(batches.with_match_date(batches.first_per_event(rows)), self.settings.parquet_root, self.topic, name)
+
         def cold() -> None:
-            if rows.num_rows:
-                write_parquet(batches.with_match_date(batches.first_per_event(rows)), self.settings.parquet_root, self.topic, name)
             if counts:
                 windows = self._retried(batch_id, lambda conn: windows_updated(conn, windows_table, batch_id, landed))
                 if windows.num_rows:
@@ -538,7 +582,7 @@ class TopicLander(Sink):
         return Landing([
             replace(upsert, rows=rows),
             Upsert(table=self.settings.table("dead_letter"), rows=refused, key=("kafka_topic", "partition", "offset")),
-        ], landed, cold)
+        ], landed, cold, cold_files)
 
 
 def accepted_rows(table: str, rows: pa.Table, windows_table: str | None = None) -> Upsert:
