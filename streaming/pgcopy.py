@@ -83,12 +83,10 @@ def _field(values: pa.Array, oid: int) -> pa.Array:
         encoded = pc.if_else(values, pa.scalar(b"\x00\x00\x00\x01\x01", _BYTES), pa.scalar(b"\x00\x00\x00\x01\x00", _BYTES))
     else:  # text, or jsonb: its version, then the text
         text = pc.cast(values, _BYTES)
-        lengths = pc.binary_length(text)
-        parts = [JSONB_VERSION] if oid == JSONB else []
-        if parts:
-            lengths = pc.add(lengths, len(JSONB_VERSION))
-        length = pc.cast(_big_endian(pc.cast(lengths, pa.int32()), "i", 4), _BYTES)
-        encoded = pc.binary_join_element_wise(length, *(pa.scalar(p, _BYTES) for p in parts), text, _EMPTY)
+        version = JSONB_VERSION if oid == JSONB else b""
+        lengths = pc.cast(pc.add(pc.binary_length(text), len(version)), pa.int32())
+        length = pc.cast(_big_endian(lengths, "i", 4), _BYTES)
+        encoded = pc.binary_join_element_wise(length, pa.scalar(version, _BYTES), text, _EMPTY)
     return pc.coalesce(encoded, _NULL)
 
 
