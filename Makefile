@@ -68,6 +68,7 @@ setup: system-deps $(VENV)/.installed $(SUPERSET_VENV)/.installed
 up: setup
 	@$(PY) -m stack up $(NIFI_FLAG)
 	@$(PY) -m streaming migrate
+	@$(PY) -m streaming class-archive
 
 # PostgreSQL only (with the streaming tables dbt reads): what the dbt targets need, without
 # Kafka, Superset or their downloads.

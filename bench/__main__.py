@@ -125,6 +125,7 @@ def run(args: argparse.Namespace, progress: Progress) -> tuple[list[Figure], dic
     admin, pg = check_setup()
     machine = describe(pg)
     from dbt_project.transform_loop import TransformLoopError, busy_share_from_env, interval_from_env
+    from streaming import class_archive
     from streaming.settings import Settings as StreamingSettings
 
     streaming = StreamingSettings.from_env()
@@ -136,6 +137,8 @@ def run(args: argparse.Namespace, progress: Progress) -> tuple[list[Figure], dic
               "live": {**asdict(live_params)}, "dbt_loop_interval_s": float(interval),
               "dbt_loop_busy_share": busy_share,
               "spark_master": streaming.spark_master, "spark_driver_memory": streaming.spark_driver_memory,
+              # Whether the landing jobs' drivers map Spark's classes from the class archive `make up` made.
+              "spark_class_archive": class_archive.usable(streaming) is not None,
               "streaming_trigger_interval": streaming.trigger_interval,
               "streaming_slow_trigger_interval": streaming.slow_trigger_interval,
               "kafka_partitions": int(os.environ.get("KAFKA_TOPIC_PARTITIONS") or 3)}

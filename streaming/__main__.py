@@ -1,4 +1,4 @@
-"""Command line: `python -m streaming run|submit-command|migrate|purge|batch|sql|ddl|alerts`; errors end in one sentence, no trace."""
+"""Command line: `python -m streaming run|submit-command|migrate|class-archive|purge|batch|sql|ddl|alerts`; errors end in one sentence, no trace."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     submit.add_argument("--available-now", action="store_true", help="process everything in Kafka, then exit")
     submit.add_argument("--master", help=MASTER_HELP)
     commands.add_parser("migrate", help="create the tables of schema streaming")
+    archive = commands.add_parser("class-archive", help="make the Spark driver's class archive (SPARK_CLASS_ARCHIVE) unless it is usable")
+    archive.add_argument("--force", action="store_true", help="make it again even if it is usable")
     purge = commands.add_parser("purge", help="delete hot rows older than the retention")
     purge.add_argument("--days", type=int, help="retention in days (default STREAMING_HOT_RETENTION_DAYS)")
     batch = commands.add_parser("batch", help="the batch layer: cold store (Bronze) -> Silver -> history tables -> dbt -> Gold")
@@ -74,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
 
         job.migrate(settings, job.load_contracts(settings))
         print(f"Tables of schema streaming are up to date (prefix {settings.table_prefix!r}).")
+    elif args.command == "class-archive":
+        from . import class_archive
+
+        made = class_archive.make(settings, force=args.force)
+        print(f"The Spark driver's class archive is {made}." if made else "SPARK_CLASS_ARCHIVE is off: no class archive.")
     elif args.command == "purge":
         from .purge import purge as purge_rows
 

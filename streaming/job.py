@@ -16,7 +16,7 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
-from . import brokers, checkpoints, ddl, sinks, transforms
+from . import brokers, checkpoints, class_archive, ddl, sinks, transforms
 from .errors import StreamingError
 from .metrics import MetricsListener
 from .schemas import Contract, load_contract
@@ -51,11 +51,19 @@ DRIVER_JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 
 
 def driver_java_options(settings: Settings, backfill: bool) -> str | None:
-    """The driver JVM's extra options: SPARK_CONF_FILE's, else a backfill's, else none."""
-    return dict(settings.spark_conf).get(DRIVER_JAVA_OPTIONS) or (BACKFILL_DRIVER_JAVA_OPTIONS if backfill else None)
+    """The driver JVM's extra options: SPARK_CONF_FILE's, else ours: a backfill's C1 and the class
+    archive, when it is usable (streaming/class_archive.py)."""
+    if own := dict(settings.spark_conf).get(DRIVER_JAVA_OPTIONS):
+        return own
+    ours = [BACKFILL_DRIVER_JAVA_OPTIONS] if backfill else []
+    if archive := class_archive.java_option(settings):
+        ours.append(archive)
+    return " ".join(ours) or None
 
 
-def spark_session(settings: Settings, app_name: str = "matchday-streaming", *, backfill: bool = False) -> SparkSession:
+def spark_session(settings: Settings, app_name: str = "matchday-streaming", *, backfill: bool = False,
+                  java_options: str = "") -> SparkSession:
+    """A Spark session for the job (`java_options`: more options for its driver JVM, after the others)."""
     jars = spark_jars(settings)
     builder = (
         SparkSession.builder.appName(app_name)
@@ -68,10 +76,10 @@ def spark_session(settings: Settings, app_name: str = "matchday-streaming", *, b
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
     )
-    if java_options := driver_java_options(settings, backfill):
-        builder = builder.config(DRIVER_JAVA_OPTIONS, java_options)
     for key, value in settings.spark_conf:  # SPARK_CONF_FILE: any setting, over ours
         builder = builder.config(key, value)
+    if options := " ".join(filter(None, [driver_java_options(settings, backfill), java_options])):
+        builder = builder.config(DRIVER_JAVA_OPTIONS, options)
     if settings.spark_master:
         builder = builder.master(settings.spark_master)
     return builder.getOrCreate()

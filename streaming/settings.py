@@ -53,6 +53,8 @@ class Settings:
     spark_driver_memory: str
     # Hadoop's S3A file system (hadoop-aws and the AWS SDK bundle), added when checkpoints are on s3a://.
     spark_s3a_jars_dir: Path = ROOT / ".stack" / "jars" / "spark-s3a"
+    # The driver JVM's class archive (streaming/class_archive.py); None: the JVM starts without one.
+    spark_class_archive: Path | None = None
     max_message_bytes: int = 65536  # a longer Kafka message is a dead letter, unparsed
     # Any Spark setting, from a spark-defaults.conf-style file (SPARK_CONF_FILE); applied last.
     spark_conf: tuple[tuple[str, str], ...] = ()
@@ -113,6 +115,7 @@ class Settings:
             spark_jars_dir=Path(get("SPARK_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark"))),
             spark_driver_memory=get("SPARK_DRIVER_MEMORY", "1g"),
             spark_s3a_jars_dir=Path(get("SPARK_S3A_JARS_DIR", str(ROOT / ".stack" / "jars" / "spark-s3a"))),
+            spark_class_archive=class_archive_path(get("SPARK_CLASS_ARCHIVE", str(DEFAULT_CLASS_ARCHIVE))),
             max_message_bytes=integer("STREAMING_MAX_MESSAGE_BYTES", 65536, 1024),
             postgres_retry_seconds=integer("STREAMING_POSTGRES_RETRY_SECONDS", 120, 0),
             spark_conf=spark_conf_file(get("SPARK_CONF_FILE", "")),
@@ -130,6 +133,14 @@ class Settings:
     def table(self, name: str) -> str:
         """Qualified name of a table in schema `streaming`, with the optional prefix."""
         return f"streaming.{self.table_prefix}{name}"
+
+
+DEFAULT_CLASS_ARCHIVE = ROOT / ".stack" / "spark" / "driver-classes.jsa"
+
+
+def class_archive_path(value: str) -> Path | None:
+    """SPARK_CLASS_ARCHIVE: the archive's path, or `off` for none."""
+    return None if value.strip().lower() == "off" else Path(value)
 
 
 def beside(root: str, name: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from streaming import spark_submit
+from streaming import class_archive, spark_submit
 from streaming.errors import StreamingError
 from streaming.settings import Settings
 
@@ -65,9 +65,19 @@ def java_options_of(command: list[str]) -> list[str]:
 
 
 def test_a_backfills_driver_compiles_with_c1_only_unless_spark_conf_file_sets_the_drivers_options(folders, tmp_path):
-    settings = Settings.from_env({**folders, "STREAMING_CHECKPOINT_DIR": "/tmp/checkpoints"})
+    settings = Settings.from_env({**folders, "STREAMING_CHECKPOINT_DIR": "/tmp/checkpoints", "SPARK_CLASS_ARCHIVE": "off"})
     assert java_options_of(spark_submit.command(settings, True)) == ["spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1"]
     assert java_options_of(spark_submit.command(settings, False)) == []
+    # A class archive made for this Java and pyspark (its key) is mapped too; one made for others is not.
+    archive = tmp_path / "classes.jsa"
+    archive.write_bytes(b"")
+    (tmp_path / "classes.jsa.key").write_text(class_archive.key())
+    archived = Settings.from_env({**folders, "STREAMING_CHECKPOINT_DIR": "/tmp/checkpoints", "SPARK_CLASS_ARCHIVE": str(archive)})
+    assert java_options_of(spark_submit.command(archived, True)) == [
+        f"spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1 -XX:SharedArchiveFile={archive}"]
+    assert java_options_of(spark_submit.command(archived, False)) == [f"spark.driver.extraJavaOptions=-XX:SharedArchiveFile={archive}"]
+    (tmp_path / "classes.jsa.key").write_text(class_archive.key().replace('"pyspark": "', '"pyspark": "0'))
+    assert java_options_of(spark_submit.command(archived, False)) == []
     conf = tmp_path / "spark-defaults.conf"
     conf.write_text("spark.driver.extraJavaOptions -Dmatchday.own=1\n")
     own = Settings.from_env({**folders, "STREAMING_CHECKPOINT_DIR": "/tmp/checkpoints", "SPARK_CONF_FILE": str(conf)})
