@@ -14,9 +14,9 @@ KAFKA_SOURCE_COLUMNS = {"kafka_topic": "topic", "kafka_partition": "partition", 
                         "kafka_timestamp": "timestamp", "kafka_key": "key"}
 
 
-def screened(rows: pa.Table, texts: list[str | None], typed: pa.Table) -> tuple[pa.Table, pa.Table]:
+def screened(rows: pa.Table, texts: list[bytes | None], typed: pa.Table) -> tuple[pa.Table, pa.Table]:
     """A lander's batch (transforms.for_lander) split by the cheap test: (the rows that passed, shaped
-    as `validate` makes them: `typed` (their fields), Kafka metadata, `raw` (their `texts`), no drift,
+    as `validate` makes them: `typed` (their fields), Kafka metadata, `raw` (their `texts`, UTF-8), no drift,
     no reason; the others as the Kafka source's rows, to validate in full)."""
     passed = pa.array([text is not None for text in texts], pa.bool_())
     ok, others = rows.filter(passed), rows.filter(pc.invert(passed))

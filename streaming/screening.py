@@ -58,11 +58,13 @@ def _finite(text: str) -> float:
     return number
 
 
-def _parsed(text: str) -> tuple[Any, bool]:
-    """(the document, whether its text holds escapes). orjson refuses NaN and infinities as Spark
-    does; with escapes in the text, the standard parser, which sees a key given twice itself."""
-    if "\\" in text:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_float=_finite), True
+def _parsed(text: bytes) -> tuple[Any, bool]:
+    """(the document, whether its text holds escapes). orjson refuses invalid UTF-8, NaN and
+    infinities as Spark does; with escapes in the text, the standard parser, which sees a key given
+    twice itself. (In UTF-8 no byte of a longer character is a backslash, a quote or a line break,
+    so these are looked for in the bytes.)"""
+    if b"\\" in text:
+        return json.loads(text.decode("utf-8"), object_pairs_hook=_object, parse_constant=_constant, parse_float=_finite), True
     return orjson.loads(text), False
 
 
@@ -105,40 +107,39 @@ class Screen:
         self.read_schema = pa.schema([pa.field(f.name, pa.string()) if f.name in self.dates else f for f in arrow])
         self.schema = arrow
 
-    def text(self, value: bytes | None) -> str | None:
-        """The JSON text of a Kafka value when the message passes the cheap test (but for what only
-        Arrow's reader sees: `passed`), else None."""
+    def text(self, value: bytes | None) -> bytes | None:
+        """The JSON text (UTF-8) of a Kafka value when the message passes the cheap test (but for
+        what only Arrow's reader sees: `passed`), else None."""
         if value is None or (self.max_message_bytes is not None and len(value) > self.max_message_bytes):
             return None
         _, value = schema_registry.unframe(value)
+        if b"\n" in value or b"\r" in value:  # one message a line for Arrow's reader
+            return None
         try:
-            text = value.decode("utf-8")
-            if "\n" in text or "\r" in text:  # one message a line for Arrow's reader
-                return None
-            document, escaped = _parsed(text)
+            document, escaped = _parsed(value)
         except (ValueError, RecursionError):
             return None
         if type(document) is not dict or not self.validator.is_valid(document):
             return None  # not an object, invalid, or with drift (extra fields, an unknown value)
         # Without escapes every quote opens or closes a key or a string value: more quotes than the
         # parsed object's keys and strings account for mean a key given twice (Spark refuses it).
-        if not escaped and text.count('"') != 2 * (len(document) + [type(v) for v in document.values()].count(str)):
+        if not escaped and value.count(b'"') != 2 * (len(document) + [type(v) for v in document.values()].count(str)):
             return None
-        return text
+        return value
 
-    def texts(self, values: list[bytes | None]) -> list[str | None]:
+    def texts(self, values: list[bytes | None]) -> list[bytes | None]:
         if not self.enabled:
             return [None] * len(values)
         return [self.text(value) for value in values]
 
-    def typable(self, text: str) -> bool:
+    def typable(self, text: bytes) -> bool:
         """Whether each value of a message that passed `text` has the Python type of one Spark reads
         for its field: JSON Schema takes 12.0 for an integer, Arrow's reader and Spark do not. (Its
         numbers are finite: `_parsed` refused the others.)"""
         document, _ = _parsed(text)
         return all(type(value) in self.types[name] for name, value in document.items())
 
-    def passed(self, values: list[bytes | None]) -> tuple[list[str | None], pa.Table]:
+    def passed(self, values: list[bytes | None]) -> tuple[list[bytes | None], pa.Table]:
         """The cheap test of a batch's values: the texts of those that pass it (None for the others)
         and their typed fields. When Arrow's reader refuses a value that JSON Schema allows, each
         message is tested for it (`typable`). Raises pyarrow's error should the reader still refuse."""
@@ -149,14 +150,15 @@ class Screen:
             texts = [text if text is not None and self.typable(text) else None for text in texts]
             return texts, self.typed([text for text in texts if text is not None])
 
-    def typed(self, texts: list[str]) -> pa.Table:
-        """The typed fields of messages that passed, in the contract's order and Spark's Arrow types."""
+    def typed(self, texts: list[bytes]) -> pa.Table:
+        """The typed fields of messages that passed (their UTF-8 texts), in the contract's order and
+        Spark's Arrow types."""
         if not texts:
             return self.schema.empty_table()
         rows = pajson.read_json(
-            io.BytesIO("\n".join(texts).encode("utf-8")),
-            # A block holds whole messages: at least the longest (4 bytes a character at most).
-            read_options=pajson.ReadOptions(use_threads=False, block_size=max(1 << 20, 4 * max(map(len, texts)) + 1)),
+            io.BytesIO(b"\n".join(texts)),
+            # A block holds whole messages: at least the longest.
+            read_options=pajson.ReadOptions(use_threads=False, block_size=max(1 << 20, max(map(len, texts)) + 1)),
             parse_options=pajson.ParseOptions(explicit_schema=self.read_schema, unexpected_field_behavior="error"),
         )
         for name in self.dates:
