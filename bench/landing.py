@@ -33,7 +33,7 @@ def run_job(sandbox: Sandbox, expected: int, progress: Progress, timeout: float)
             if every():
                 landed = sum(_count_or_zero(sandbox, t) for t in TABLES)
                 progress.say(f"  {landed:,} of {expected:,} rows landed")
-            time.sleep(1)
+            time.sleep(0.1)  # the job's end is seen within 0.1 s (it was 1 s: the figure took up to 1 s more)
     finally:
         stop(job)
     if job.returncode != 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections import Counter
 
 import pytest
@@ -23,7 +24,12 @@ def assert_exactly_once(pipeline, expected: Counter) -> None:
 def test_every_replayed_event_lands_once_in_postgres_and_parquet(pipeline):
     pipeline.replay(MATCHES[:2])
     pipeline.env["STREAMING_MAX_OFFSETS_PER_TRIGGER"] = "2500"  # several batches per query (their metrics are checked below)
-    pipeline.run_available_now()
+    process = pipeline.streaming("run", "--available-now", start_new_session=True)
+    assert process.wait(timeout=900) == 0, pipeline.log_tail()
+    # The command returns once its JVM is gone too (streaming.job.end_jvm): nothing of its session is
+    # left running (a zombie the JVM left, `Z`, is reaped by init and holds nothing).
+    left = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-s", str(process.pid)], capture_output=True, text=True).stdout
+    assert [line for line in left.splitlines() if line.split()[1][0] != "Z"] == [], left
     assert_exactly_once(pipeline, source_counts(MATCHES[:2]))
     # The last snapshot of each match carries the official final score.
     finals = dict(pipeline.rows(
