@@ -126,10 +126,9 @@ def _exercise(path: str) -> None:
     while len(batches) < 3 and time.monotonic() < deadline and query.isActive:
         time.sleep(0.1)
     query.stop()
-    gateway = spark.sparkContext._gateway.proc  # the JVM: it writes the archive as it exits
     spark.stop()
-    gateway.stdin.close()  # what ends pyspark's JVM
-    gateway.wait(timeout=300)
+    if not job.end_jvm(spark, timeout=300):  # the JVM writes the archive as it exits
+        raise StreamingError("Spark's JVM did not end within 300 s: its class archive may be incomplete.")
 
 
 def main(argv: list[str] | None = None) -> int:

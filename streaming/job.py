@@ -234,19 +234,21 @@ def run(settings: Settings, available_now: bool) -> None:
                                  or f"Query {name} failed: {failure_reason(exception)}")
 
 
-def end_jvm(spark: SparkSession, timeout: float = 60) -> None:
-    """End the driver's JVM that pyspark started, and wait for it. It ends when its stdin closes,
-    which Python's exit left for about 1.8 s more: a backfill's command returned with its JVM still
-    running. Closing it here, the JVM is gone 0.4 s later. Under spark-submit the JVM started Python
-    (no process of ours): nothing to do."""
+def end_jvm(spark: SparkSession, timeout: float = 60) -> bool:
+    """End the driver's JVM that pyspark started, and wait for it; whether it is gone. It ends when
+    its stdin closes, which Python's exit left for about 1.8 s more: a backfill's command returned
+    with its JVM still running. Closing it here, the JVM is gone 0.4 s later. Under spark-submit the
+    JVM started Python (no process of ours): nothing to do."""
     process = getattr(spark.sparkContext._gateway, "proc", None)
     if process is None:
-        return
+        return True
     process.stdin.close()
     try:
         process.wait(timeout)
+        return True
     except subprocess.TimeoutExpired:
         log.warning("Spark's JVM (pid %s) did not end within %.0f s of its stdin closing", process.pid, timeout)
+        return False
 
 
 def failure_reason(exception_text: str) -> str:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from streaming import class_archive
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SHOW_ARGUMENTS = """
@@ -74,5 +76,5 @@ def test_the_driver_maps_spark_from_the_class_archive_made_for_its_java_and_pysp
     assert "spark-core" in loaded_from(read, "org.apache.spark.SparkContext")
 
     # SPARK_CLASS_ARCHIVE=off: none, even a usable one.
-    (tmp_path / "classes.jsa.key").write_text(__import__("streaming.class_archive", fromlist=["key"]).key())
+    (tmp_path / "classes.jsa.key").write_text(class_archive.key())
     assert not [a for a in jvm_arguments("continuous", SPARK_CLASS_ARCHIVE="off") if a.startswith("-XX:SharedArchiveFile")]
