@@ -12,8 +12,7 @@ import signal
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
+from typing import Any, Callable
 
 import orjson
 from confluent_kafka import KafkaError, Producer
@@ -97,9 +96,16 @@ class MatchProducer:
         # Kafka topic of each contract, looked up once rather than per message.
         self._topics = {contract: settings.topics.for_contract(contract) for contract in contracts.TOPICS}
         self._unpolled = 0  # messages produced since the last poll
-        self.produced = 0  # messages handed to the client so far, each numbered in that order
-        self.settled_below = 0  # every message numbered below this has its delivery report
-        self._settled_above: set[int] = set()  # numbers with a report, above settled_below
+        # Delivery reports are counted by group: `mark()` closes the open group and opens the next.
+        # One callback per topic and group rather than one bound to each message's number: the
+        # client's whole cost of a message fell from 4.9-7.4 to 3.0-3.1 µs of CPU (271,955 replayed
+        # messages to the broker, measured alone).
+        self._group_sizes: list[int] = []  # messages produced in each closed group
+        self._group_reports: list[int] = [0]  # delivery reports of each group, the open one last
+        self._settled_groups = 0  # every group below this one has all its reports
+        self._group_opened_at = 0  # self.produced when the open group was opened
+        self._callbacks: dict[str, Callable[[KafkaError | None, Any], None]] = {}  # topic -> open group's
+        self.produced = 0  # messages handed to the client so far
 
     def _schema_id(self, contract: str, topic: str) -> int:
         """The registry's id of a contract under `<topic>-value`, registered on first use."""
@@ -108,24 +114,45 @@ class MatchProducer:
             self._schema_ids[topic] = self._registry.register(subject, contracts.load_schema(contract))
         return self._schema_ids[topic]
 
-    def _on_delivery(self, number: int, error: KafkaError | None, message) -> None:
-        # Reports come in order within a partition, not across partitions.
-        self._settled_above.add(number)
-        while self.settled_below in self._settled_above:
-            self._settled_above.remove(self.settled_below)
-            self.settled_below += 1
-        if error is None:
-            self.report.delivered[message.topic()] += 1
-        else:
-            self.report.failed[message.topic()] += 1
-            if len(self.report.errors) < 20:
-                self.report.errors.append(f"{message.topic()}: {error.str()}")
+    def _callback(self, topic: str) -> Callable[[KafkaError | None, Any], None]:
+        """The delivery callback of `topic`'s messages in the open group."""
+        group, reports, report = len(self._group_sizes), self._group_reports, self.report
+        delivered = report.delivered
+
+        def on_delivery(error: KafkaError | None, message) -> None:
+            reports[group] += 1
+            if error is None:
+                delivered[topic] += 1
+            else:
+                report.failed[topic] += 1
+                if len(report.errors) < 20:
+                    report.errors.append(f"{topic}: {error.str()}")
+
+        self._callbacks[topic] = on_delivery
+        return on_delivery
+
+    def mark(self) -> int:
+        """Close the open group of messages and open the next; returns the new group's number, for
+        `delivered_before`."""
+        self._group_sizes.append(self.produced - self._group_opened_at)
+        self._group_reports.append(0)
+        self._group_opened_at = self.produced
+        self._callbacks = {}
+        return len(self._group_sizes)
+
+    def delivered_before(self, group: int) -> bool:
+        """Whether every message produced before group `group` was opened has its delivery report
+        (served by `wait`, `flush` and, now and then, `send`)."""
+        sizes, reports = self._group_sizes, self._group_reports
+        while self._settled_groups < len(sizes) and reports[self._settled_groups] == sizes[self._settled_groups]:
+            self._settled_groups += 1
+        return self._settled_groups >= group
 
     def _produce(self, topic: str, key: str, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
         while True:
             try:
                 self._producer.produce(topic, value=value, key=key.encode(), headers=headers,
-                                       on_delivery=partial(self._on_delivery, self.produced))
+                                       on_delivery=self._callbacks.get(topic) or self._callback(topic))
                 break
             except BufferError:
                 # The local queue is full: let deliveries drain rather than drop anything.

@@ -70,18 +70,18 @@ def _worker(index: int, parent: int, match_files: list[MatchFile], settings: Kaf
                 return  # the replay was killed before it started
 
         others = [i for i in range(len(clocks)) if i != index]
-        starts: deque[tuple[int, int]] = deque([(0, 0)])  # (minute, messages produced before it)
+        starts: deque[tuple[int, int]] = deque([(0, 0)])  # (minute, the producer's group opened at it)
 
         def publish() -> None:
             # This worker's clock: the latest minute m before which every message has been delivered.
-            while len(starts) > 1 and producer.settled_below >= starts[1][1]:
+            while len(starts) > 1 and producer.delivered_before(starts[1][1]):
                 starts.popleft()
             clocks[index] = starts[0][0]
 
         def keep_pace(minute: int) -> None:
             if os.getppid() != parent:  # the replay was killed: stop as on SIGTERM
                 producer.stopping.set()
-            starts.append((minute, producer.produced))
+            starts.append((minute, producer.mark()))
             publish()
             while min(clocks[i] for i in others) < minute - LEAD_MINUTES and not producer.stopping.is_set():
                 producer.wait(0.002)  # serves delivery reports, which move this worker's clock too

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,6 +106,33 @@ def test_a_message_breaking_its_contract_goes_to_dead_letters_with_the_reason(ka
     assert json.loads(dead.value()) == broken
     [ok] = consume(kafka_config, topics["match_events"], 1)
     assert json.loads(ok.value())["minute"] == good.value["minute"]
+
+
+def test_the_producer_tells_when_every_message_before_a_mark_is_delivered(kafka_config, topics):
+    # The replay's workers keep pace by this: a group of messages counts as delivered once each of
+    # them has its delivery report, dead letters included.
+    settings = KafkaSettings.from_env().with_topics(**topics)
+    producer = MatchProducer(settings)
+    [match] = [files.load_match(f) for f in files.find_matches([BUNDLED], match_ids={"7558"})]
+    outs = list(match_timeline(match, KICKOFF))[:60]
+    for out in outs[:30]:
+        assert producer.send(out.contract, out.key, out.value)
+    assert not producer.send("match-events", outs[1].key, dict(outs[1].value, minute=-3))  # a dead letter
+    mark = producer.mark()
+    # No report is served before the client is polled (send polls once every 100 messages).
+    assert not producer.delivered_before(mark)
+    for out in outs[30:]:
+        assert producer.send(out.contract, out.key, out.value)
+    deadline = time.monotonic() + 30
+    while not producer.delivered_before(mark) and time.monotonic() < deadline:
+        producer.wait(0.01)
+    assert producer.delivered_before(mark)
+    assert producer.delivered_before(0)
+    producer.flush()
+    assert producer.delivered_before(producer.mark())
+    sent = Counter(settings.topics.for_contract(out.contract) for out in outs)
+    assert producer.report.delivered == sent + Counter({topics["dead_letters"]: 1})
+    assert not producer.report.failed
 
 
 def test_cli_replays_a_bundled_match_into_overridden_topics(kafka_config, topics):
