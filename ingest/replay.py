@@ -131,14 +131,28 @@ class _MatchReplay:
         self.sequences = {"live-matches": 0, "player-live-stats": 0, "team-live-stats": 0}
         self.next_tick: int | None = None  # next whole match minute, in clock seconds
         self.last_clock_before_shootout = 0
-        self._stamped: tuple[float, str] | None = None  # (offset, its timestamp): many messages share one
+        # The kick-off as a whole minute and the microseconds past it; each minute after it -> its
+        # time up to the seconds ("2022-12-18T15:07:") and its UTC offset ("+00:00").
+        self._kickoff_minute = kickoff.replace(second=0, microsecond=0)
+        self._kickoff_micro = kickoff.second * 1_000_000 + kickoff.microsecond
+        self._minute_texts: dict[int, tuple[str, str]] = {}
+        self._stamped_offset: float | None = None  # the offset of self._stamp: many messages share one
+        self._stamp = ""
 
     def _timestamp(self) -> str:
-        """The message time of the current offset, ISO-8601 to the millisecond."""
-        if self._stamped is None or self._stamped[0] != self.offset:
-            timestamp = (self.kickoff + timedelta(seconds=self.offset)).isoformat(timespec="milliseconds")
-            self._stamped = (self.offset, timestamp)
-        return self._stamped[1]
+        """The message time of the current offset: the kick-off plus the offset, ISO-8601 to the
+        millisecond, as `(kickoff + timedelta(seconds=offset)).isoformat(timespec="milliseconds")`
+        writes it. Built from a text per minute: half the cost, and every message asks."""
+        offset = self.offset
+        if offset != self._stamped_offset:
+            minute, micro = divmod(round(offset * 1_000_000) + self._kickoff_micro, 60_000_000)
+            texts = self._minute_texts.get(minute)
+            if texts is None:
+                text = (self._kickoff_minute + timedelta(minutes=minute)).isoformat(timespec="minutes")
+                texts = self._minute_texts[minute] = (text[:16] + ":", text[16:])  # the year has 4 digits
+            self._stamp = f"{texts[0]}{micro // 1_000_000:02d}.{micro // 1000 % 1000:03d}{texts[1]}"
+            self._stamped_offset = offset
+        return self._stamp
 
     # --- message builders ------------------------------------------------------------
 

@@ -4,7 +4,7 @@ against the official results and hand-checked facts."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -173,3 +173,13 @@ def test_the_replay_length_is_the_offset_of_the_final_whistle(match_id):
     assert match_length(match.events) == messages[-1].offset == whistle.offset
     # Two halves of at least 45 minutes and the 15-minute break (plus extra time and its breaks).
     assert match_length(match.events) >= (105 if match_id == "7576" else 142) * 60
+
+
+@pytest.mark.parametrize("kickoff", [KICKOFF, datetime(2024, 2, 28, 23, 59, 59, 999_500, tzinfo=timezone(timedelta(hours=-3)))])
+def test_a_message_time_is_the_kickoff_plus_its_offset_to_the_millisecond(kickoff):
+    # The rule, by the standard library: the kick-off plus the offset, ISO-8601, milliseconds
+    # truncated. The second kick-off has microseconds, a zone west of UTC and a leap day ahead.
+    messages = list(matchday_timeline([files.load_match(f) for f in files.find_matches([BUNDLED])], kickoff))
+    for out in messages:
+        assert out.value["timestamp"] == (kickoff + timedelta(seconds=out.offset)).isoformat(timespec="milliseconds")
+    assert len({out.value["timestamp"] for out in messages}) > 10_000
