@@ -11,7 +11,6 @@ sees the matches' minutes advance together, as on a live matchday.
 from __future__ import annotations
 
 import gc
-import math
 import multiprocessing
 import os
 import queue
@@ -27,8 +26,7 @@ from tqdm import tqdm
 from ingest.errors import IngestError
 from ingest.producer import BULK_LINGER_MS, MatchProducer
 from ingest.providers.statsbomb.files import MatchFile, load_match
-from ingest.replay import match_length
-from ingest.replay_runner import ReplayResult, run_replay
+from ingest.replay_runner import ReplayResult, replay_minutes, run_replay
 from ingest.settings import KafkaSettings
 
 # How many minutes of play a worker may be ahead of what the others have delivered. A worker's
@@ -60,7 +58,7 @@ def _worker(index: int, parent: int, match_files: list[MatchFile], settings: Kaf
     try:
         matches = [load_match(match_file) for match_file in match_files]
         gc.freeze()  # the loaded matches live until the end (see ingest.__main__)
-        lengths[index] = math.ceil(max(match_length(match.events) for match in matches) / 60)
+        lengths[index] = minutes = replay_minutes(matches)
         producer = MatchProducer(settings, linger_ms=BULK_LINGER_MS)
         producer.stop_on_signals()
         with ready.get_lock():
@@ -87,7 +85,7 @@ def _worker(index: int, parent: int, match_files: list[MatchFile], settings: Kaf
                 producer.wait(0.002)  # serves delivery reports, which move this worker's clock too
                 publish()
 
-        result = run_replay(matches, producer, kickoff, 0, show_progress=False, on_minute=keep_pace)
+        result = run_replay(matches, producer, kickoff, 0, show_progress=False, on_minute=keep_pace, minutes=minutes)
         results.put((index, result, None))
     except BaseException as error:  # reported to the parent, which says which worker failed and why
         results.put((index, None, f"{type(error).__name__}: {error}"))
