@@ -85,12 +85,17 @@ def _worker(index: int, parent: int, match_files: list[MatchFile], settings: Kaf
                 producer.wait(0.002)  # serves delivery reports, which move this worker's clock too
                 publish()
 
-        result = run_replay(matches, producer, kickoff, 0, show_progress=False, on_minute=keep_pace, minutes=minutes)
-        results.put((index, result, None))
+        outcome = (index, run_replay(matches, producer, kickoff, 0, show_progress=False, on_minute=keep_pace,
+                                     minutes=minutes), None)
     except BaseException as error:  # reported to the parent, which says which worker failed and why
-        results.put((index, None, f"{type(error).__name__}: {error}"))
+        outcome = (index, None, f"{type(error).__name__}: {error}")
     finally:
         clocks[index] = DONE
+    # Sent and written to the pipe before the worker lets go of its matches and its producer: that
+    # teardown held the interpreter, and the result behind it in the queue's thread, about 0.15 s.
+    results.put(outcome)
+    results.close()
+    results.join_thread()
 
 
 def replay_in_workers(match_files: Sequence[MatchFile], settings: KafkaSettings, kickoff: datetime, workers: int,
