@@ -76,10 +76,10 @@ def run_replay(matches: Iterable[Match], producer: MatchProducer, kickoff: datet
         sent += 1
         if out.contract == "live-matches" and out.value["status"] == "FINISHED":
             finished += 1
-        if new_minute and min(minute, minutes) > shown:
+        if new_minute and (reached := min(minute, minutes)) > shown:
             bar.set_postfix(finished=f"{finished}/{len(matches)}", messages=sent, refresh=False)
-            bar.update(min(minute, minutes) - shown)
-            shown = min(minute, minutes)
+            bar.update(reached - shown)
+            shown = reached
     if not producer.stopping.is_set():
         bar.update(minutes - shown)
     bar.set_postfix(finished=f"{finished}/{len(matches)}", messages=sent)
